@@ -1,0 +1,117 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Agency,
+    AgencyDomain,
+    AuditEvent,
+    Country,
+    JobRun,
+    Profession,
+    Supervision,
+    Unit,
+    User,
+    WellbeingCoverage,
+)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_fr"]
+    search_fields = ["code", "name", "name_fr"]
+
+
+class AgencyDomainInline(admin.TabularInline):
+    model = AgencyDomain
+    extra = 1
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "country", "is_active"]
+    list_filter = ["country", "is_active"]
+    search_fields = ["name", "short_name", "domains__domain"]
+    inlines = [AgencyDomainInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency", "parent"]
+    list_filter = ["agency"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Profession)
+class ProfessionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_fr", "code", "ordering"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "agency", "unit", "vetting_status", "is_active"]
+    list_filter = ["vetting_status", "is_active", "agency", "profession", "groups"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["last_login", "date_joined", "vetted_at", "vetted_by"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Person"),
+            {"fields": ["full_name", "agency", "unit", "profession", "jurisdiction",
+                        "preferred_language"]},
+        ),
+        (_("Vetting"), {"fields": ["vetting_status", "vetted_at", "vetted_by", "is_active",
+                                   "disabled_reason"]}),
+        (_("Global roles"), {"fields": ["groups", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(admin.ModelAdmin):
+    list_display = ["supervisor", "unit", "starts_on", "ends_on"]
+    list_filter = ["unit__agency"]
+    autocomplete_fields = ["supervisor", "unit"]
+
+
+@admin.register(WellbeingCoverage)
+class WellbeingCoverageAdmin(admin.ModelAdmin):
+    list_display = ["lead", "agency", "starts_on", "ends_on"]
+    list_filter = ["agency"]
+    autocomplete_fields = ["lead"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: audit rows are append-only."""
+
+    list_display = ["at", "actor_label", "action", "target_type", "target_label", "ip_address"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_label", "target_label", "action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["job", "period", "started_at", "finished_at"]
+    list_filter = ["job"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,51 @@
+"""Navigation by role. Links whose page does not exist (yet) are left out, so each app adds
+its pages by URL name without editing the base template."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import roles as r
+
+# (url name, label, roles that see it; None = every signed-in user)
+NAVIGATION = [
+    ("home", _("Home"), None),
+    ("courses:catalogue", _("Courses"), None),
+    ("courses:reference", _("Priority levels & glossary"), None),
+    ("mentoring:home", _("Mentoring"), None),
+    ("mentoring:directory", _("Peers"), None),
+    ("mentoring:events", _("Events"), None),
+    ("wellbeing:home", _("Wellbeing"), None),
+    ("threat_feed:feed", _("Trends"), None),
+    ("courses:authoring", _("Authoring"), {r.TRAINER}),
+    ("threat_feed:reviews", _("Curriculum reviews"), {r.TRAINER, r.TRENDS_ANALYST}),
+    ("threat_feed:sources", _("Trend sources"), {r.TRENDS_ANALYST}),
+    ("courses:reports", _("Training reports"), {r.SUPERVISOR, r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
+    ("wellbeing:queue", _("Review queue"), {r.WELLBEING_LEAD}),
+    ("accounts:vetting", _("Accounts to vet"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
+]
+
+
+def _safe_reverse(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_role_labels": []}
+    held = r.user_roles(user)
+    items = []
+    for name, label, allowed in NAVIGATION:
+        if allowed is not None and not (allowed & held.names):
+            continue
+        url = _safe_reverse(name)
+        if url is None:
+            continue
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"url": url, "label": label, "current": current})
+    return {"nav_items": items, "user_role_labels": held.labels(), "user_roles": held}

@@ -1,0 +1,124 @@
+"""Request-wide security rules: headers, session lifetime, language and forced MFA."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .roles import user_requires_mfa
+
+SESSION_STARTED_KEY = "lms_session_started"
+
+
+class SecurityHeadersMiddleware:
+    """CSP (no inline script), permissions policy and cross-origin isolation on every
+    response; Django's SecurityMiddleware adds HSTS, nosniff and the referrer policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+        )
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Absolute session timeout, enforced on the server (the idle timeout is the session
+    cookie age, renewed on each request by SESSION_SAVE_EVERY_REQUEST)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = int(time.time())
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - int(started) > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(
+                    request, _("Your session reached its time limit. Please sign in again.")
+                )
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's preferred language wins over the browser's, unless they have just
+    switched with the language menu (the language cookie is then newer)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+# Paths a privileged user without MFA may still open: the MFA set-up itself, signing out,
+# switching language, static files and health checks.
+MFA_EXEMPT_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/accounts/reauthenticate/",
+    "/accounts/confirm-email/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+)
+
+
+class MfaRequiredMiddleware:
+    """Every role above learner must have MFA before using anything else (forced enrolment)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and user_requires_mfa(user)
+            and not _has_mfa(user)
+        ):
+            if request.headers.get("HX-Request"):
+                response = self.get_response(request)
+                response.status_code = 403
+                return response
+            messages.warning(
+                request,
+                _("Your role needs two-step sign-in. Set up an authenticator app to continue."),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

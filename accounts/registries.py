@@ -1,0 +1,46 @@
+"""Extension points that let higher apps plug into accounts without accounts importing them
+(DESIGN section 3): home-dashboard panels and demo-data seeders. Apps register in ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    name: str
+    template: str
+    # Returns the panel's context, or None when the panel has nothing for this person.
+    context: Callable[[Any], dict | None]
+    order: int = 100
+
+
+_panels: dict[str, DashboardPanel] = {}
+_seeders: dict[str, tuple[int, Callable[..., None]]] = {}
+
+
+def dashboard_panel_register(
+    *, name: str, template: str, context: Callable[[Any], dict | None], order: int = 100
+) -> None:
+    _panels[name] = DashboardPanel(name=name, template=template, context=context, order=order)
+
+
+def dashboard_panels_for(request) -> list[dict]:
+    """Rendered-ready panels for the home page: [{"template": ..., "context": {...}}]."""
+    panels = []
+    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.name)):
+        context = panel.context(request)
+        if context is not None:
+            panels.append({"name": panel.name, "template": panel.template, "context": context})
+    return panels
+
+
+def demo_seeder_register(*, name: str, seed: Callable[..., None], order: int = 100) -> None:
+    """`seed(stdout)` must be idempotent: run twice, it changes nothing the second time."""
+    _seeders[name] = (order, seed)
+
+
+def demo_seeders() -> list[tuple[str, Callable[..., None]]]:
+    return [(name, fn) for name, (order, fn) in sorted(_seeders.items(), key=lambda i: i[1][0])]

@@ -1,0 +1,24 @@
+"""Session bookkeeping only (no business logic): remember which sessions are whose, so that
+disabling an account can end all of them."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from .middleware import SESSION_STARTED_KEY
+from .models import UserSession
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_track_session")
+def track_session(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[SESSION_STARTED_KEY] = int(time.time())
+    if not request.session.session_key:
+        request.session.save()
+    UserSession.objects.get_or_create(
+        session_key=request.session.session_key, defaults={"user": user}
+    )
