@@ -1,48 +1,172 @@
-"""notification_send is the one way every app tells a person something (DESIGN section 6):
-an inbox row at once, and an email through the outbox according to the person's preference.
+"""notification_send is the one way every app tells a person something: an inbox row at once,
+and an email through the outbox according to the person's preference for that kind.
+
+The outbox (DESIGN section 6): an email is first an EmailOutbox row with a unique key. Chunk
+tasks claim rows (a lease in `claimed_until`, taken under SELECT ... FOR UPDATE SKIP LOCKED),
+send them over one connection and mark each one sent at once. A sweeper re-enqueues rows left
+unsent, so a lost broker message or a killed worker delays an email but never loses it, and a
+retried task, a second beat or a re-run never sends a row twice once it is marked sent.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.models import User
+from accounts.services import audit_record, job_run_claim, job_run_finish
 
 from .kinds import notification_kind_get
 from .models import Delivery, EmailOutbox, Notification, NotificationPreference
+from .selectors import notification_delivery_for, notification_unread_count_forget
 
 logger = logging.getLogger(__name__)
 
-
-def notification_delivery_for(*, user, kind: str) -> str:
-    pref = NotificationPreference.objects.filter(user=user, kind=kind).values("delivery").first()
-    return pref["delivery"] if pref else notification_kind_get(kind).default_delivery
-
-
-def _absolute(url: str) -> str:
-    if not url or url.startswith(("http://", "https://")):
-        return url
-    return settings.SITE_URL.rstrip("/") + url
+DIGEST_JOB = "notifications.digest_send"
+# People per digest task (DESIGN 6: bulk work in chunks of about 500 rows).
+DIGEST_CHUNK_SIZE = 500
+# Items listed in one digest email; the rest are counted and wait in the inbox.
+DIGEST_MAX_ITEMS = 50
+BODY_MAX_CHARS = 5000
+# SMTP answers that will not change on a retry: give up at once.
+_PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 
 
-def email_render(*, user, template: str, context: dict) -> tuple[str, str, str]:
-    """Subject, text and HTML of an email, rendered in the recipient's language."""
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        ctx = {"user": user, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"{template}_subject.txt", ctx).strip()
+# --- Links --------------------------------------------------------------------------------
+
+
+def notification_url_is_local(url: str) -> bool:
+    """True only for a path on this site ("/courses/3/?tab=a#b").
+
+    Anything a browser could resolve to another site is refused: "https://...", "//host",
+    "/\\host", "javascript:", control characters.
+    """
+    if not url or not url.startswith("/") or url.startswith("//"):
+        return False
+    if "\\" in url or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return False
+    return url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _notification_link(notification: Notification) -> str:
+    """The link an email gives: through "open" (marks it read) when it has a link of its
+    own, else the inbox."""
+    if notification.url:
+        return _absolute(reverse("notifications:open", args=[notification.pk]))
+    return _absolute(reverse("notifications:inbox"))
+
+
+# --- Email rendering and the outbox -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    key: str
+    user_id: int
+    to_email: str
+    subject: str
+    text: str
+    html: str = ""
+
+
+def outbox_email_render(*, user, template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of an email, rendered in the recipient's language.
+
+    `template` names three files: `<template>_subject.txt`, `<template>.txt`, `<template>.html`.
+    """
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        ctx = {
+            "user": user,
+            "site_url": settings.SITE_URL,
+            "LANGUAGE_CODE": language,
+            "inbox_url": _absolute(reverse("notifications:inbox")),
+            "preferences_url": _absolute(reverse("notifications:preferences")),
+            **context,
+        }
+        subject = render_to_string(f"{template}_subject.txt", ctx)
         text = render_to_string(f"{template}.txt", ctx)
         html = render_to_string(f"{template}.html", ctx)
-    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()), text, html
+    # One line, no header injection, within the column.
+    subject = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject).split())
+    return subject[:250], text, html
+
+
+class _OutboxWake:
+    """An on-commit callback that wakes enough chunk senders for the rows written in this
+    transaction. One per transaction, however many emails were queued (see _outbox_wake)."""
+
+    is_outbox_wake = True
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+
+    def __call__(self) -> None:
+        from .tasks import outbox_send_chunk
+
+        chunks = max(1, -(-self.rows // settings.OUTBOX_CHUNK_SIZE))
+        for _ in range(chunks):
+            outbox_send_chunk.delay()
+
+
+def _outbox_wake(*, rows: int) -> None:
+    """Enqueue chunk senders after commit, like Task.delay_on_commit, but once per
+    transaction: 2,000 notifications sent in one transaction wake 4 tasks, not 2,000.
+
+    Django drops the callback if its savepoint rolls back, and a rolled-back row only makes a
+    sender find nothing, so sharing one callback is safe.
+    """
+    connection = transaction.get_connection()
+    for _sids, func, _robust in getattr(connection, "run_on_commit", []):
+        if getattr(func, "is_outbox_wake", False):
+            func.rows += rows
+            return
+    transaction.on_commit(_OutboxWake(rows))
 
 
 @transaction.atomic
-def email_enqueue(*, user, key: str, subject: str, text: str, html: str = "") -> bool:
+def outbox_email_enqueue_many(*, emails: Sequence[OutgoingEmail]) -> None:
+    """Put emails in the outbox; a key that already exists is skipped (idempotent)."""
+    if not emails:
+        return
+    EmailOutbox.objects.bulk_create(
+        [
+            EmailOutbox(
+                key=email.key,
+                user_id=email.user_id,
+                to_email=email.to_email,
+                subject=email.subject[:250],
+                body_text=email.text,
+                body_html=email.html,
+            )
+            for email in emails
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    _outbox_wake(rows=len(emails))
+
+
+@transaction.atomic
+def outbox_email_enqueue(*, user, key: str, subject: str, text: str, html: str = "") -> bool:
     """Put one email in the outbox; False when an email with this key already exists."""
     _, created = EmailOutbox.objects.get_or_create(
         key=key,
@@ -55,107 +179,445 @@ def email_enqueue(*, user, key: str, subject: str, text: str, html: str = "") ->
         },
     )
     if created:
-        from .tasks import outbox_send_chunk
-
-        outbox_send_chunk.delay_on_commit()
+        _outbox_wake(rows=1)
     return created
+
+
+def _claim_lease() -> timedelta:
+    # Longer than the hard time limit: a task still sending is killed before its lease ends,
+    # so two workers never hold the same row.
+    return timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(sent_at__isnull=True, dead_at__isnull=True) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def outbox_claim(*, limit: int) -> list[int]:
+    """Claim up to `limit` waiting rows for this worker and return their ids.
+
+    Concurrent claimers skip each other's locked rows (PostgreSQL); SQLite serialises write
+    transactions. Each claim counts as an attempt, so a row that kills its worker every time
+    is given up ("dead") at its next claim after OUTBOX_MAX_ATTEMPTS.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            EmailOutbox.objects.select_for_update(skip_locked=True)
+            .filter(_claimable(now))
+            .order_by("created_at", "pk")
+            .values_list("pk", "attempts")[:limit]
+        )
+        spent = [pk for pk, attempts in rows if attempts >= settings.OUTBOX_MAX_ATTEMPTS]
+        live = [pk for pk, attempts in rows if attempts < settings.OUTBOX_MAX_ATTEMPTS]
+        if spent:
+            EmailOutbox.objects.filter(pk__in=spent).update(dead_at=now, claimed_until=None)
+            EmailOutbox.objects.filter(pk__in=spent, last_error="").update(
+                last_error="gave up: no attempt finished (the worker stopped while sending?)"
+            )
+            logger.error("outbox: gave up on %s email(s) after repeated attempts", len(spent))
+        if live:
+            EmailOutbox.objects.filter(pk__in=live).update(
+                claimed_until=now + _claim_lease(), attempts=F("attempts") + 1
+            )
+    return live
+
+
+def outbox_release(*, ids: Iterable[int]) -> int:
+    """Give back claimed rows that are still unsent (a task stopping early)."""
+    return EmailOutbox.objects.filter(pk__in=list(ids), sent_at__isnull=True).update(
+        claimed_until=None
+    )
+
+
+def _outbox_failed(row: EmailOutbox, exc: Exception) -> None:
+    now = timezone.now()
+    permanent = isinstance(exc, _PERMANENT_SMTP_ERRORS)
+    give_up = permanent or row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    EmailOutbox.objects.filter(pk=row.pk).update(
+        last_error=f"{type(exc).__name__}: {exc}"[:500],
+        dead_at=now if give_up else None,
+        # Back off before the next attempt: 1, 4, 16 minutes...
+        claimed_until=None if give_up else now + timedelta(minutes=4 ** (row.attempts - 1)),
+    )
+    logger.warning(
+        "outbox: email %s failed (attempt %s%s): %s",
+        row.pk,
+        row.attempts,
+        ", giving up" if give_up else "",
+        type(exc).__name__,
+    )
+
+
+def outbox_deliver(*, ids: list[int]) -> int:
+    """Send rows claimed by outbox_claim over one mail connection; returns how many were sent.
+
+    Each row is marked sent as soon as it is handed to the mail server, so a crash can repeat
+    at most the one email in flight; nothing marked sent is ever sent again.
+    """
+    rows = list(
+        EmailOutbox.objects.filter(pk__in=ids, sent_at__isnull=True, dead_at__isnull=True).order_by(
+            "pk"
+        )
+    )
+    if not rows:
+        return 0
+    sent = 0
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception as exc:  # the mail server is down: every row waits for a retry
+        for row in rows:
+            _outbox_failed(row, exc)
+        return 0
+    try:
+        for row in rows:
+            message = EmailMultiAlternatives(
+                row.subject,
+                row.body_text,
+                to=[row.to_email],
+                connection=connection,
+                headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+            )
+            if row.body_html:
+                message.attach_alternative(row.body_html, "text/html")
+            try:
+                message.send()
+            except Exception as exc:  # record any transport failure on its row
+                _outbox_failed(row, exc)
+                continue
+            EmailOutbox.objects.filter(pk=row.pk).update(
+                sent_at=timezone.now(), claimed_until=None, last_error=""
+            )
+            sent += 1
+    finally:
+        connection.close()
+    return sent
+
+
+def outbox_sweep_count(*, older_than: timedelta) -> int:
+    """Rows waiting longer than `older_than` that a sender could claim now."""
+    now = timezone.now()
+    return EmailOutbox.objects.filter(_claimable(now), created_at__lt=now - older_than).count()
+
+
+@transaction.atomic
+def outbox_dead_retry(*, actor, ids: Iterable[int]) -> int:
+    """Put dead (given-up) emails back in the queue with fresh attempts; returns how many."""
+    if not actor.has_perm("notifications.retry_email"):
+        raise PermissionDenied
+    count = EmailOutbox.objects.filter(
+        pk__in=list(ids), dead_at__isnull=False, sent_at__isnull=True
+    ).update(dead_at=None, attempts=0, claimed_until=None, last_error="")
+    if count:
+        _outbox_wake(rows=count)
+        audit_record(actor=actor, action="notifications.outbox_retry", details={"emails": count})
+    return count
+
+
+# --- Sending notifications ----------------------------------------------------------------
+
+
+def _clean_text(value, *, limit: int) -> str:
+    return str(value).replace("\x00", "").strip()[:limit]
 
 
 @transaction.atomic
 def notification_send(
     *,
-    user,
+    user: User,
     kind: str,
-    title: str,
-    body: str = "",
+    title,
+    body="",
     url: str = "",
     key: str | None = None,
 ) -> Notification | None:
-    """Tell `user` something: an inbox row, plus an email now if they chose "immediately"
-    (a daily digest picks up the others). With `key`, a second call with the same key sends
-    nothing (None), so retries and re-runs are safe.
+    """Tell `user` something: an inbox row, plus an email now if they chose "immediately" for
+    this kind (the daily digest picks up "digest"; "off" stays in the inbox).
+
+    Preconditions: `kind` is registered (LookupError otherwise); `url` is empty or a local
+    path (ValueError otherwise); `title` is not blank. `title` and `body` may be lazy
+    translations: they are stored in the recipient's language.
+
+    With `key` (unique per person, at most 200 characters) a second call with the same key
+    does nothing and returns None, so retries and re-runs are safe. Inactive people get
+    nothing (None).
     """
+    notification_kind_get(kind)
+    if url and not notification_url_is_local(url):
+        raise ValueError(f"notification url must be a local path, not {url!r}")
+    if key is not None and not 0 < len(key) <= 200:
+        raise ValueError("notification key must be 1-200 characters")
     if not user.is_active:
         return None
-    if key and EmailOutbox.objects.filter(key=f"n:{key}").exists():
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        title_text = " ".join(_clean_text(title, limit=1000).split())[:200]
+        body_text = _clean_text(body, limit=BODY_MAX_CHARS)
+    if not title_text:
+        raise ValueError("notification title must not be blank")
+    if key and Notification.objects.filter(user=user, key=key).exists():
         return None
-    notification = Notification.objects.create(
-        user=user, kind=kind, title=title[:200], body=body, url=url
+    notification = Notification(
+        user=user,
+        kind=kind,
+        title=title_text,
+        body=body_text,
+        url=url,
+        key=key or "",
+        delivery=notification_delivery_for(user=user, kind=kind),
     )
-    if notification_delivery_for(user=user, kind=kind) == Delivery.IMMEDIATE:
-        subject, text, html = email_render(
+    try:
+        notification.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValueError(f"invalid notification: {exc.message_dict}") from exc
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        # The same key, sent at the same moment by another transaction that committed first.
+        if key and Notification.objects.filter(user=user, key=key).exists():
+            return None
+        raise
+    if notification.delivery == Delivery.IMMEDIATE and user.email:
+        open_url = _notification_link(notification)
+        subject, text, html = outbox_email_render(
             user=user,
             template="notifications/email/notification",
-            context={"notification": notification, "absolute_url": _absolute(url)},
+            context={"notification": notification, "open_url": open_url},
         )
-        email_enqueue(
-            user=user, key=f"n:{key or notification.pk}", subject=subject, text=text, html=html
-        )
-    elif key:
-        # Keep the idempotency key even when no email goes out now.
-        EmailOutbox.objects.create(
-            key=f"n:{key}",
-            user=user,
-            to_email=user.email,
-            subject="(inbox only)",
-            body_text="",
-            sent_at=timezone.now(),
+        outbox_email_enqueue(
+            user=user, key=f"notification:{notification.pk}", subject=subject, text=text, html=html
         )
     return notification
 
 
-def _claimable() -> Q:
+# --- The inbox ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification: Notification) -> bool:
+    """Mark one of the actor's notifications read; False when it already was."""
+    if not actor.has_perm("notifications.open_notification", notification):
+        raise PermissionDenied
+    if notification.read_at is not None:
+        return False
     now = timezone.now()
-    return (
-        Q(sent_at__isnull=True, dead_at__isnull=True)
-        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=now
     )
+    notification.read_at = now
+    notification_unread_count_forget(user=actor)
+    return bool(changed)
 
 
-def outbox_claim(*, limit: int) -> list[int]:
-    """Claim up to `limit` unsent rows for this worker; concurrent workers skip locked rows."""
-    with transaction.atomic():
-        ids = list(
-            EmailOutbox.objects.select_for_update(skip_locked=True)
-            .filter(_claimable())
-            .order_by("created_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        EmailOutbox.objects.filter(pk__in=ids).update(
-            claimed_until=timezone.now() + timedelta(minutes=5)
-        )
-    return ids
+@transaction.atomic
+def notification_mark_all_read(*, actor) -> int:
+    """Mark every unread notification of the actor read; returns how many changed."""
+    count = Notification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    notification_unread_count_forget(user=actor)
+    return count
 
 
-def outbox_deliver(*, ids: list[int]) -> int:
-    """Send the claimed rows; each is marked sent on its own so a crash loses at most the
-    one in flight (sent again by the sweeper, never twice once marked)."""
-    sent = 0
-    for row in EmailOutbox.objects.filter(pk__in=ids, sent_at__isnull=True):
-        message = EmailMultiAlternatives(row.subject, row.body_text, to=[row.to_email])
-        if row.body_html:
-            message.attach_alternative(row.body_html, "text/html")
+@transaction.atomic
+def notification_preferences_set(*, actor, deliveries: Mapping[str, str]) -> int:
+    """Save the actor's own email choice per kind; returns how many choices changed.
+
+    Every kind must be registered and every value a Delivery (ValueError otherwise, nothing
+    saved). Choices apply to notifications sent from now on.
+    """
+    for kind, delivery in deliveries.items():
         try:
-            message.send()
-        except Exception as exc:  # noqa: BLE001 - record any transport failure on the row
-            attempts = row.attempts + 1
-            EmailOutbox.objects.filter(pk=row.pk).update(
-                attempts=attempts,
-                last_error=f"{type(exc).__name__}: {exc}"[:500],
-                claimed_until=None,
-                dead_at=timezone.now() if attempts >= settings.OUTBOX_MAX_ATTEMPTS else None,
+            notification_kind_get(kind)
+        except LookupError as exc:
+            raise ValueError(str(exc)) from exc
+        if delivery not in Delivery.values:
+            raise ValueError(f"unknown delivery {delivery!r} for {kind!r}")
+    before = dict(NotificationPreference.objects.filter(user=actor).values_list("kind", "delivery"))
+    changed = sum(
+        before.get(kind, notification_kind_get(kind).default_delivery) != delivery
+        for kind, delivery in deliveries.items()
+    )
+    # An upsert: a double submit from two tabs cannot trip the unique constraint. Every
+    # choice is stored, defaults included: the person confirmed them.
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=actor, kind=kind, delivery=delivery)
+            for kind, delivery in deliveries.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["delivery"],
+    )
+    return changed
+
+
+# --- The daily digest ---------------------------------------------------------------------
+
+
+def _digest_key(user_id: int, day: date) -> str:
+    return f"digest:{user_id}:{day.isoformat()}"
+
+
+def notification_digest_plan(*, day: date) -> dict | None:
+    """Start the digest run for `day`: record (job, day) first, then enqueue one chunk task
+    per DIGEST_CHUNK_SIZE people with something waiting. None when `day` already ran (a
+    second beat, a retried task).
+
+    The claim and the enqueue commit together, so a crash before commit leaves the day free
+    for the redelivered task. Whatever a run misses stays waiting for the next day's run.
+    """
+    from .tasks import digest_send_chunk
+
+    with transaction.atomic():
+        run = job_run_claim(job=DIGEST_JOB, period=day.isoformat())
+        if run is None:
+            return None
+        cutoff = run.started_at
+        user_ids = sorted(
+            Notification.objects.filter(
+                delivery=Delivery.DIGEST, digested_at__isnull=True, created_at__lte=cutoff
             )
-            logger.warning("email %s failed (attempt %s): %s", row.pk, attempts, exc)
-            continue
-        EmailOutbox.objects.filter(pk=row.pk).update(
-            sent_at=timezone.now(), attempts=row.attempts + 1
+            .order_by()
+            .values_list("user_id", flat=True)
+            .distinct()
         )
-        sent += 1
-    return sent
+        chunks = [
+            user_ids[i : i + DIGEST_CHUNK_SIZE] for i in range(0, len(user_ids), DIGEST_CHUNK_SIZE)
+        ]
+        for chunk in chunks:
+            digest_send_chunk.delay_on_commit(
+                user_ids=chunk, day=day.isoformat(), cutoff=cutoff.isoformat()
+            )
+        result = {"people": len(user_ids), "chunks": len(chunks)}
+        job_run_finish(run=run, result=result)
+    return result
 
 
-def outbox_unsent_count(*, older_than: timedelta | None = None) -> int:
-    qs = EmailOutbox.objects.filter(sent_at__isnull=True, dead_at__isnull=True)
-    if older_than is not None:
-        qs = qs.filter(created_at__lt=timezone.now() - older_than)
-    return qs.count()
+@transaction.atomic
+def notification_digest_deliver(*, user_ids: Sequence[int], day: date, cutoff: datetime) -> int:
+    """Write one digest email per person in `user_ids` for `day`, covering their digest
+    notifications created up to `cutoff`; returns how many emails were queued.
+
+    Set-based: a fixed number of queries for the whole chunk. Unread notifications are
+    listed; read ones, kinds the person has since turned off and inactive people are marked
+    handled without an email. A re-run (same day) finds nothing left and queues nothing.
+    """
+    keys = [_digest_key(uid, day) for uid in user_ids]
+    already = set(EmailOutbox.objects.filter(key__in=keys).values_list("user_id", flat=True))
+    todo = [uid for uid in user_ids if uid not in already]
+    if not todo:
+        return 0
+    people = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=todo).only(
+            "pk", "email", "full_name", "preferred_language", "is_active"
+        )
+    }
+    turned_off = set(
+        NotificationPreference.objects.filter(user_id__in=todo, delivery=Delivery.OFF).values_list(
+            "user_id", "kind"
+        )
+    )
+    pending = (
+        Notification.objects.filter(
+            user_id__in=todo,
+            delivery=Delivery.DIGEST,
+            digested_at__isnull=True,
+            created_at__lte=cutoff,
+        )
+        .order_by("user_id", "-created_at", "-pk")
+        .only("pk", "user_id", "kind", "title", "body", "url", "created_at", "read_at")
+    )
+    handled: list[int] = []
+    items: dict[int, list[Notification]] = defaultdict(list)
+    for notification in pending:
+        handled.append(notification.pk)
+        person = people.get(notification.user_id)
+        if (
+            person is None
+            or not person.is_active
+            or not person.email
+            or notification.read_at is not None
+            or (notification.user_id, notification.kind) in turned_off
+        ):
+            continue
+        items[notification.user_id].append(notification)
+
+    emails = []
+    for uid, notifications in items.items():
+        person = people[uid]
+        shown = notifications[:DIGEST_MAX_ITEMS]
+        for n in shown:
+            n.open_url = _notification_link(n)
+        subject, text, html = outbox_email_render(
+            user=person,
+            template="notifications/email/digest",
+            context={
+                "notifications": shown,
+                "total": len(notifications),
+                "more": len(notifications) - len(shown),
+                "day": day,
+            },
+        )
+        emails.append(
+            OutgoingEmail(
+                key=_digest_key(uid, day),
+                user_id=uid,
+                to_email=person.email,
+                subject=subject,
+                text=text,
+                html=html,
+            )
+        )
+    outbox_email_enqueue_many(emails=emails)
+    now = timezone.now()
+    for i in range(0, len(handled), 900):
+        Notification.objects.filter(pk__in=handled[i : i + 900]).update(digested_at=now)
+    return len(emails)
+
+
+# --- Privacy ------------------------------------------------------------------------------
+
+
+def notification_data_export(user) -> dict:
+    """The notifications part of "download my data"."""
+    return {
+        "inbox": [
+            {
+                "kind": n.kind,
+                "title": n.title,
+                "text": n.body,
+                "link": n.url,
+                "created": n.created_at.isoformat(),
+                "read": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in Notification.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "email_preferences": dict(
+            NotificationPreference.objects.filter(user=user)
+            .order_by("kind")
+            .values_list("kind", "delivery")
+        ),
+        "emails": [
+            {
+                "to": e.to_email,
+                "subject": e.subject,
+                "created": e.created_at.isoformat(),
+                "sent": e.sent_at.isoformat() if e.sent_at else None,
+            }
+            for e in EmailOutbox.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+    }
+
+
+def notification_data_erase(user) -> None:
+    """Delete the person's inbox, email choices and emails (sent or waiting: an erased
+    person must not be written to)."""
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    EmailOutbox.objects.filter(user=user).delete()
