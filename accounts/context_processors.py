@@ -24,6 +24,7 @@ NAVIGATION = [
     ("courses:reports", _("Training reports"), {r.SUPERVISOR, r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
     ("wellbeing:queue", _("Review queue"), {r.WELLBEING_LEAD}),
     ("accounts:vetting", _("Accounts to vet"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
+    ("accounts:audit", _("Audit log"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
 ]
 
 

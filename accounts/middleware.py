@@ -38,7 +38,9 @@ class SecurityHeadersMiddleware:
 
 class SessionLifetimeMiddleware:
     """Absolute session timeout, enforced on the server (the idle timeout is the session
-    cookie age, renewed on each request by SESSION_SAVE_EVERY_REQUEST)."""
+    cookie age, renewed on each request by SESSION_SAVE_EVERY_REQUEST). Also ends any session
+    of an account that is not (or no longer) approved: the sign-in adapter keeps such people
+    out, and this is the second lock."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,6 +48,12 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            if not user.is_approved:
+                from .adapters import vetting_refusal_response
+
+                person = user
+                logout(request)
+                return vetting_refusal_response(request, person)
             started = request.session.get(SESSION_STARTED_KEY)
             now = int(time.time())
             if started is None:

@@ -200,6 +200,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("can open the Django admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     disabled_reason = models.CharField(_("why disabled"), max_length=200, blank=True)
+    # When an administrator last re-enabled the account: the inactivity rule counts from the
+    # latest of this, the last sign-in and the date joined.
+    enabled_at = models.DateTimeField(_("re-enabled at"), null=True, blank=True)
+    vetting_note = models.CharField(
+        _("reason for refusal"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown to the person when their request is refused."),
+    )
 
     objects = UserManager()
 
@@ -298,9 +307,57 @@ class UserSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tracked_sessions")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A short description of the browser, so a person can recognise their own sessions.
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ErasureRequest(models.Model):
+    """A person's request to erase their data. An agency admin of their agency (or a platform
+    admin) confirms it, which runs every registered privacy eraser; or declines it, with a
+    reason the person sees."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an administrator")
+        DONE = "done", _("Erased")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="erasure_requests")
+    # The agency at the time of the request, so admins still find it after erasure.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("anything the administrator should know"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.CharField(_("note to the person"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="open"),
+                name="erasurerequest_one_open_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.status} {self.requested_at:%Y-%m-%d}"
 
 
 class AuditEventQuerySet(models.QuerySet):

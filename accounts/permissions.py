@@ -1,4 +1,9 @@
-"""django-rules predicates for accounts. Each object rule has a queryset twin in selectors.py."""
+"""django-rules predicates for accounts. Each object rule has a queryset twin in selectors.py.
+
+Services ask `rules.has_perm(...)` rather than `user.has_perm(...)`: Django's ModelBackend
+answers True to everything for a superuser, which would skip the "not yourself" and "not a
+platform admin" rules below.
+"""
 
 from __future__ import annotations
 
@@ -39,13 +44,53 @@ def administers_users_agency(actor, person) -> bool:
 
 @rules.predicate
 def administers_agency(actor, agency) -> bool:
+    return agency is not None and actor.agency_id == agency.pk and AGENCY_ADMIN in user_roles(actor)
+
+
+@rules.predicate
+def is_self(actor, person) -> bool:
+    return person is not None and actor.pk == person.pk
+
+
+@rules.predicate
+def person_is_platform_admin(actor, person) -> bool:
+    return person is not None and PLATFORM_ADMIN in user_roles(person)
+
+
+@rules.predicate
+def administers_request_agency(actor, erasure_request) -> bool:
     return (
-        agency is not None
-        and actor.agency_id == agency.pk
+        erasure_request is not None
+        and erasure_request.agency_id is not None
+        and actor.agency_id == erasure_request.agency_id
         and AGENCY_ADMIN in user_roles(actor)
     )
 
 
-rules.add_perm("accounts.vet_user", is_approved & (administers_users_agency | is_platform_admin))
+# See and manage a person: approve, refuse, disable, enable, assign unit and roles. Never
+# yourself (no one approves or promotes themself), and only a platform admin touches another
+# platform admin.
+can_vet = (
+    is_approved
+    & ~is_self
+    & (is_platform_admin | (administers_users_agency & ~person_is_platform_admin))
+)
+rules.add_perm("accounts.vet_user", can_vet)
 rules.add_perm("accounts.manage_agency", is_approved & (administers_agency | is_platform_admin))
+rules.add_perm("accounts.view_vetting", is_approved & (is_agency_admin | is_platform_admin))
 rules.add_perm("accounts.view_audit", is_approved & (is_agency_admin | is_platform_admin))
+rules.add_perm(
+    "accounts.decide_erasure",
+    is_approved & (administers_request_agency | is_platform_admin),
+)
+
+
+def roles_grantable_by(actor) -> frozenset[str]:
+    """Global roles `actor` may give or take away. Nobody makes platform admins in the app
+    (that is `createsuperuser` or the Django admin); only platform admins make agency admins."""
+    held = user_roles(actor)
+    if PLATFORM_ADMIN in held:
+        return frozenset({TRAINER, TRENDS_ANALYST, AGENCY_ADMIN})
+    if AGENCY_ADMIN in held:
+        return frozenset({TRAINER, TRENDS_ANALYST})
+    return frozenset()

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,24 @@ def demo_seeder_register(*, name: str, seed: Callable[..., None], order: int = 1
 
 def demo_seeders() -> list[tuple[str, Callable[..., None]]]:
     return [(name, fn) for name, (order, fn) in sorted(_seeders.items(), key=lambda i: i[1][0])]
+
+
+# Telling a person something. accounts sits below notifications and must not import it, so
+# notifications registers its `notification_send` here from NotificationsConfig.ready().
+_notifier: Callable[..., Any] | None = None
+
+
+def person_notifier_register(notify: Callable[..., Any]) -> None:
+    """`notify(*, user, kind, title, body, url, key)`: normally notification_send."""
+    global _notifier
+    _notifier = notify
+
+
+def person_notify(
+    *, user, kind: str, title: str, body: str = "", url: str = "", key: str | None = None
+) -> None:
+    """Tell `user` something through the registered notifier (inbox and email)."""
+    if _notifier is None:
+        logger.warning("no notifier registered; %s not told: %s", user.pk, title)
+        return
+    _notifier(user=user, kind=kind, title=str(title), body=str(body), url=url, key=key)

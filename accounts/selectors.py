@@ -61,3 +61,132 @@ def audit_event_list_visible_to(*, actor: User) -> QuerySet[AuditEvent]:
 def audit_event_list_about(*, person: User) -> QuerySet[AuditEvent]:
     """Who read this person's sensitive data: shown to the person themself."""
     return AuditEvent.objects.filter(subject_user=person).select_related("actor")
+
+
+VETTING_FILTERS = ("pending", "approved", "refused", "disabled", "all")
+
+
+def user_list_for_vetting(
+    *, actor: User, status: str = "pending", query: str = "", agency_id: int | None = None
+) -> QuerySet[User]:
+    """The vetting list: people `actor` may vet, filtered by state and a name/email search."""
+    people = user_list_vettable_by(actor=actor).exclude(pk=actor.pk)
+    if status == "pending":
+        people = people.filter(vetting_status=User.Vetting.PENDING, is_active=True)
+    elif status == "approved":
+        people = people.filter(vetting_status=User.Vetting.APPROVED, is_active=True)
+    elif status == "refused":
+        people = people.filter(vetting_status=User.Vetting.REJECTED)
+    elif status == "disabled":
+        people = people.filter(is_active=False)
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    if agency_id:
+        people = people.filter(agency_id=agency_id)
+    order = ["date_joined"] if status == "pending" else ["full_name", "email"]
+    return people.order_by(*order)
+
+
+def vetting_counts(*, actor: User) -> dict[str, int]:
+    """How many people are in each vetting state, in one query."""
+    from django.db.models import Count
+
+    people = user_list_vettable_by(actor=actor).exclude(pk=actor.pk)
+    return people.aggregate(
+        pending=Count("pk", filter=Q(vetting_status=User.Vetting.PENDING, is_active=True)),
+        approved=Count("pk", filter=Q(vetting_status=User.Vetting.APPROVED, is_active=True)),
+        refused=Count("pk", filter=Q(vetting_status=User.Vetting.REJECTED)),
+        disabled=Count("pk", filter=Q(is_active=False)),
+        all=Count("pk"),
+    )
+
+
+def user_get_vettable(*, actor: User, pk: int) -> User:
+    """One person `actor` may see on the vetting pages; DoesNotExist otherwise (a 404)."""
+    return (
+        user_list_vettable_by(actor=actor)
+        .select_related("vetted_by", "agency__country")
+        .prefetch_related("groups")
+        .get(pk=pk)
+    )
+
+
+def agency_list_administered_by(*, actor: User) -> QuerySet[Agency]:
+    """Agencies whose people `actor` may invite and manage."""
+    roles = user_roles(actor)
+    if PLATFORM_ADMIN in roles:
+        return Agency.objects.select_related("country")
+    if AGENCY_ADMIN in roles and actor.agency_id:
+        return Agency.objects.filter(pk=actor.agency_id).select_related("country")
+    return Agency.objects.none()
+
+
+def unit_list_for_agency(*, agency_id: int | None) -> QuerySet[Unit]:
+    if not agency_id:
+        return Unit.objects.none()
+    return Unit.objects.filter(agency_id=agency_id).order_by("path")
+
+
+def supervision_list_for(*, person: User):
+    from .models import Supervision
+
+    return Supervision.objects.current().filter(supervisor=person).select_related("unit")
+
+
+def wellbeing_coverage_list_for(*, person: User):
+    from .models import WellbeingCoverage
+
+    return WellbeingCoverage.objects.current().filter(lead=person).select_related("agency")
+
+
+def audit_event_list_filtered(
+    *,
+    actor: User,
+    action: str = "",
+    actor_query: str = "",
+    date_from=None,
+    date_to=None,
+) -> QuerySet[AuditEvent]:
+    """The in-app audit list: what `actor` may see, narrowed by the filters."""
+    events = audit_event_list_visible_to(actor=actor)
+    if action:
+        events = events.filter(action=action)
+    if actor_query:
+        events = events.filter(actor_label__icontains=actor_query)
+    if date_from:
+        events = events.filter(at__date__gte=date_from)
+    if date_to:
+        events = events.filter(at__date__lte=date_to)
+    return events.order_by("-at", "-pk")
+
+
+def audit_action_list_visible_to(*, actor: User) -> list[str]:
+    events = audit_event_list_visible_to(actor=actor)
+    return list(events.order_by("action").values_list("action", flat=True).distinct())
+
+
+def erasure_request_list_visible_to(*, actor: User):
+    """Erasure requests `actor` may decide (queryset twin of accounts.decide_erasure)."""
+    from .models import ErasureRequest
+
+    roles = user_roles(actor)
+    base = ErasureRequest.objects.select_related("user", "agency", "decided_by").exclude(
+        user=actor
+    )
+    if PLATFORM_ADMIN in roles:
+        return base
+    if AGENCY_ADMIN in roles and actor.agency_id:
+        return base.filter(agency_id=actor.agency_id)
+    return base.none()
+
+
+def erasure_request_current_for(*, user: User):
+    from .models import ErasureRequest
+
+    return ErasureRequest.objects.filter(user=user).order_by("-requested_at").first()
+
+
+def user_session_list(*, user: User):
+    from .models import UserSession
+
+    return UserSession.objects.filter(user=user).order_by("-created_at")

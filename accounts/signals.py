@@ -9,16 +9,19 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from .middleware import SESSION_STARTED_KEY
-from .models import UserSession
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_track_session")
 def track_session(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
+    from .services import user_session_track
+
     request.session[SESSION_STARTED_KEY] = int(time.time())
     if not request.session.session_key:
         request.session.save()
-    UserSession.objects.get_or_create(
-        session_key=request.session.session_key, defaults={"user": user}
+    user_session_track(
+        user=user,
+        session_key=request.session.session_key,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
