@@ -24,11 +24,11 @@ def beat_heartbeat() -> None:
     JobRun.objects.filter(job=HEARTBEAT_JOB, started_at__lt=now - HEARTBEAT_KEEP).delete()
 
 
-# The wrappers below belong to the accounts work (their services are in accounts/services.py
-# and their beat rows in accounts/migrations/0004_*); re-added here after this file was
-# rewritten for the heartbeat. Owner: the accounts helper.
-@shared_task(name="accounts.invitation_send")
+@shared_task(
+    name="accounts.invitation_send", autoretry_for=(OSError,), retry_backoff=30, max_retries=3
+)
 def invitation_send(*, user_id: int, inviter_id: int | None = None) -> bool:
+    """Email an invited person their set-your-password link (a mail server error retries)."""
     from .services import invitation_email_send
 
     return invitation_email_send(user_id=user_id, inviter_id=inviter_id)
@@ -36,6 +36,7 @@ def invitation_send(*, user_id: int, inviter_id: int | None = None) -> bool:
 
 @shared_task(name="accounts.disable_inactive_accounts")
 def disable_inactive_accounts() -> dict | None:
+    """Daily: disable accounts unused for ACCOUNT_INACTIVITY_DISABLE_DAYS (once per day)."""
     from .services import users_disable_inactive
 
     return users_disable_inactive()
@@ -43,6 +44,7 @@ def disable_inactive_accounts() -> dict | None:
 
 @shared_task(name="accounts.session_purge_expired")
 def session_purge_expired() -> dict | None:
+    """Daily: forget sessions that have ended."""
     from .services import user_sessions_purge_expired
 
     return user_sessions_purge_expired()
