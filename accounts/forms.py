@@ -158,8 +158,9 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
         self.fields["preferred_language"].choices = settings.LANGUAGES
-        if len(agencies) == 1:
-            self.fields["agency"].initial = agencies[0].pk
+        only = list(agencies[:2])
+        if len(only) == 1:
+            self.fields["agency"].initial = only[0].pk
             self.fields["agency"].widget = forms.HiddenInput()
         self.fields["unit"].queryset = Unit.objects.filter(agency__in=agencies).select_related(
             "agency"

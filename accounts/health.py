@@ -46,7 +46,7 @@ def _broker_ok() -> tuple[bool, str]:
             if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
                 return False, "QueueFolderUnavailable"
             return True, "ok"
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             # One quick try: a health check must answer in well under a load balancer's timeout.
             conn.ensure_connection(
                 max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=2

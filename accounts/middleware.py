@@ -7,8 +7,10 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -60,10 +62,17 @@ class SessionLifetimeMiddleware:
                 request.session[SESSION_STARTED_KEY] = now
             elif now - int(started) > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
-                messages.info(
-                    request, _("Your session reached its time limit. Please sign in again.")
+                response = redirect(
+                    f"{reverse('account_login')}?{urlencode({'next': request.path})}"
                 )
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                # This middleware runs before MessageMiddleware, so it stores the message
+                # on the response itself.
+                storage = default_storage(request)
+                storage.add(
+                    messages.INFO, _("Your session reached its time limit. Please sign in again.")
+                )
+                storage.update(response)
+                return response
         return self.get_response(request)
 
 

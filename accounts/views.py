@@ -460,8 +460,8 @@ def invitation_resend(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
 def invite(request):
-    agencies = list(selectors.agency_list_administered_by(actor=request.user))
-    if not agencies:
+    agencies = selectors.agency_list_administered_by(actor=request.user)
+    if not agencies.exists():
         raise PermissionDenied
     form = forms.InviteForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
