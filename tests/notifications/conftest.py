@@ -17,3 +17,15 @@ def inbox_only_kind():
     kinds.notification_kind_register(INBOX_ONLY, "Inbox-only test kind", "off")
     yield INBOX_ONLY
     kinds._kinds.pop(INBOX_ONLY, None)
+
+
+@pytest.fixture
+def mocker_delay(monkeypatch):
+    """Replace outbox_send_chunk.delay with a recorder (no broker in unit tests)."""
+    from unittest.mock import MagicMock
+
+    from notifications.tasks import outbox_send_chunk
+
+    recorder = MagicMock()
+    monkeypatch.setattr(outbox_send_chunk, "delay", recorder)
+    return recorder
