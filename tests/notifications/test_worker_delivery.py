@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from notifications.models import EmailOutbox
 from notifications.services import notification_send
-from notifications.tasks import outbox_send_chunk, outbox_sweep
+from notifications.tasks import digest_send, outbox_send_chunk, outbox_sweep
 from tests.factories import UserFactory
-from tests.notifications.conftest import IMMEDIATE
+from tests.notifications.conftest import DIGEST, IMMEDIATE
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
@@ -74,3 +74,23 @@ def test_a_row_whose_broker_message_was_lost_is_delivered_after_the_sweep(
     outbox_sweep()
     worker.drain()
     assert [m["Subject"] for m in worker.emails()] == ["Waiting since the broker restarted"]
+
+
+def test_daily_digest_goes_out_once_through_the_real_worker(celery_worker_process):
+    worker = celery_worker_process
+    learner = UserFactory(email="digest.reader@ag.example")
+    notification_send(user=learner, kind=DIGEST, title="New refresher module")
+    notification_send(user=learner, kind=DIGEST, title="Trend item linked to your course")
+
+    digest_send.delay(day="2026-11-23")
+    digest_send.delay(day="2026-11-23")  # a second beat by mistake
+
+    worker.wait_for(
+        lambda: EmailOutbox.objects.filter(user=learner, sent_at__isnull=False).exists(),
+        what="the digest email to be sent",
+    )
+    worker.drain()
+    emails = worker.emails()
+    assert len(emails) == 1
+    assert "2 new notifications" in emails[0]["Subject"]
+    assert EmailOutbox.objects.get().key == f"digest:{learner.pk}:2026-11-23"
