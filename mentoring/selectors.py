@@ -522,6 +522,10 @@ def event_cpd_hours_total_for(*, learner: User, since=None):
     return rows.aggregate(total=Sum("cpd_hours"))["total"] or 0
 
 
+def calendar_feed_get_for(*, user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
 def calendar_feed_lookup(*, token: str) -> CalendarFeed | None:
     digest = hashlib.sha256(token.encode()).hexdigest()
     return (

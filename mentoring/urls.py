@@ -1,4 +1,57 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "mentoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("mentor-profile/", views.mentor_profile, name="mentor_profile"),
+    path("mentor-profile/remove/", views.mentor_profile_stop, name="mentor_profile_stop"),
+    path("ask/", views.mentor_request, name="ask"),
+    path("ask/<int:pk>/", views.mentor_request_detail, name="request"),
+    path(
+        "ask/<int:pk>/choose/<int:mentor_pk>/",
+        views.mentor_request_choose,
+        name="request_choose",
+    ),
+    path("ask/<int:pk>/withdraw/", views.mentor_request_withdraw, name="request_withdraw"),
+    path("pairings/<int:pk>/", views.assignment, name="assignment"),
+    path("pairings/<int:pk>/accept/", views.assignment_accept, name="assignment_accept"),
+    path("pairings/<int:pk>/decline/", views.assignment_decline, name="assignment_decline"),
+    path("pairings/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
+    path("pairings/<int:pk>/complete/", views.assignment_complete, name="assignment_complete"),
+    path("pairings/<int:pk>/end/", views.assignment_end, name="assignment_end"),
+    path("pairings/<int:pk>/goals/new/", views.goal_edit, name="goal_new"),
+    path("pairings/<int:pk>/goals/<int:goal_pk>/", views.goal_edit, name="goal_edit"),
+    path("pairings/<int:pk>/sessions/new/", views.session_edit, name="session_new"),
+    path("pairings/<int:pk>/sessions/<int:session_pk>/", views.session_edit, name="session_edit"),
+    path(
+        "pairings/<int:pk>/sessions/<int:session_pk>/remove/",
+        views.session_delete,
+        name="session_delete",
+    ),
+    path("pairings/<int:pk>/sign-off/", views.observation_new, name="observation_new"),
+    path("oversight/", views.oversight, name="oversight"),
+    path("oversight/propose/", views.propose, name="propose"),
+    path("peers/", views.directory, name="directory"),
+    path("peers/me/", views.directory_profile, name="directory_profile"),
+    path("peers/me/leave/", views.directory_withdraw, name="directory_withdraw"),
+    path("peers/<int:pk>/", views.peer, name="peer"),
+    path("peers/<int:pk>/contact/", views.peer_contact, name="peer_contact"),
+    path("contacts/", views.contacts, name="contacts"),
+    path("contacts/<int:pk>/accept/", views.contact_accept, name="contact_accept"),
+    path("contacts/<int:pk>/decline/", views.contact_decline, name="contact_decline"),
+    path("contacts/<int:pk>/withdraw/", views.contact_withdraw, name="contact_withdraw"),
+    path("events/", views.events, name="events"),
+    path("events/new/", views.event_edit, name="event_new"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/publish/", views.event_publish, name="event_publish"),
+    path("events/<int:pk>/cancel/", views.event_cancel, name="event_cancel"),
+    path("events/<int:pk>/register/", views.event_register, name="event_register"),
+    path("events/<int:pk>/unregister/", views.event_unregister, name="event_unregister"),
+    path("events/<int:pk>/calendar.ics", views.event_ics_download, name="event_ics"),
+    path("events/<int:pk>/attendance/", views.event_attendance, name="event_attendance"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]
