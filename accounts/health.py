@@ -42,7 +42,7 @@ def _broker_ok() -> tuple[bool, str]:
     try:
         if settings.CELERY_BROKER_URL.startswith("filesystem://"):
             options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-            folder = options["data_folder_in"]
+            folder = str(options["data_folder_in"])
             if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
                 return False, "QueueFolderUnavailable"
             return True, "ok"

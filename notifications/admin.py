@@ -92,7 +92,7 @@ class EmailOutboxAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("status"))
     def status_label(self, obj: EmailOutbox) -> str:
-        return {"sent": _("Sent"), "dead": _("Gave up"), "waiting": _("Waiting")}[obj.status]
+        return str({"sent": _("Sent"), "dead": _("Gave up"), "waiting": _("Waiting")}[obj.status])
 
     @admin.action(description=_("Retry the selected emails that were given up"))
     def retry_dead(self, request, queryset):

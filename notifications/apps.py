@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +19,12 @@ class NotificationsConfig(AppConfig):
 
         privacy_register(
             name="notifications",
-            describes=_(
-                "Your inbox (notifications and when you read them), your email choices per "
-                "kind of notification, and the emails the platform sent you."
+            describes=cast(
+                str,
+                _(
+                    "Your inbox (notifications and when you read them), your email choices per "
+                    "kind of notification, and the emails the platform sent you."
+                ),
             ),
             export=notification_data_export,
             erase=notification_data_erase,

@@ -78,6 +78,13 @@ def _notification_link(notification: Notification) -> str:
 
 
 @dataclass(frozen=True)
+class DigestEntry:
+    title: str
+    body: str
+    open_url: str
+
+
+@dataclass(frozen=True)
 class OutgoingEmail:
     key: str
     user_id: int
@@ -102,7 +109,7 @@ def outbox_email_render(*, user, template: str, context: dict) -> tuple[str, str
             "preferences_url": _absolute(reverse("notifications:preferences")),
             **context,
         }
-        subject = render_to_string(f"{template}_subject.txt", ctx)
+        subject = str(render_to_string(f"{template}_subject.txt", ctx))
         text = render_to_string(f"{template}.txt", ctx)
         html = render_to_string(f"{template}.html", ctx)
     # One line, no header injection, within the column.
@@ -556,13 +563,12 @@ def notification_digest_deliver(*, user_ids: Sequence[int], day: date, cutoff: d
     emails = []
     for uid, shown in items.items():
         person = people[uid]
-        for n in shown:
-            n.open_url = _notification_link(n)
+        entries = [DigestEntry(n.title, n.body, _notification_link(n)) for n in shown]
         subject, text, html = outbox_email_render(
             user=person,
             template="notifications/email/digest",
             context={
-                "notifications": shown,
+                "notifications": entries,
                 "total": totals[uid],
                 "more": totals[uid] - len(shown),
                 "day": day,

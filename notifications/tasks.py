@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 # A database that is briefly away (restart, failover) is worth a few retries with backoff;
 # anything else is a bug to see in the logs, and the sweeper or the next run catches up.
 _TRANSIENT = (OperationalError,)
-_RETRY = {
+_RETRY: dict[str, Any] = {
     "autoretry_for": _TRANSIENT,
     "retry_backoff": 5,
     "retry_backoff_max": 300,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from notifications.kinds import notification_kinds
 from notifications.models import Delivery, NotificationPreference
 from notifications.selectors import notification_settings_for
 from notifications.services import notification_preferences_set
@@ -16,11 +17,8 @@ URL = reverse("notifications:preferences")
 
 
 def _form(**overrides) -> dict:
-    data = {
-        f"kind__{IMMEDIATE}": Delivery.IMMEDIATE,
-        f"kind__{DIGEST}": Delivery.DIGEST,
-        f"kind__{INBOX_ONLY}": Delivery.OFF,
-    }
+    """A complete submission: every registered kind (other apps add theirs) at its default."""
+    data = {f"kind__{kind.code}": kind.default_delivery for kind in notification_kinds()}
     data.update({f"kind__{k}": v for k, v in overrides.items()})
     return data
 
@@ -63,7 +61,7 @@ def test_saving_twice_keeps_one_row_per_kind(client_as, learner):
     client = client_as(learner)
     client.post(URL, _form())
     client.post(URL, _form(**{IMMEDIATE: Delivery.OFF}))
-    assert NotificationPreference.objects.filter(user=learner).count() == 3
+    assert NotificationPreference.objects.filter(user=learner).count() == len(notification_kinds())
     assert NotificationPreference.objects.get(user=learner, kind=IMMEDIATE).delivery == "off"
 
 
