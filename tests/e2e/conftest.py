@@ -45,11 +45,33 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test in tests/e2e is an e2e test, even if a file forgets its pytestmark."""
+    """Every test in tests/e2e is an e2e test, even if a file forgets its pytestmark.
+
+    The live server needs a transactional database, which is emptied after each test, taking
+    the rows the data migrations made (role groups, beat schedules) with it. Serialized
+    rollback puts them back before each such test, but only works if EVERY transactional test
+    of the run uses it (a plain flush re-creates content types under new ids, which the
+    restore then collides with). So every transactional test of the run gets it here."""
     here = Path(__file__).parent
     for item in items:
         if Path(item.path).is_relative_to(here):
             item.add_marker(pytest.mark.e2e)
+        _serialize_if_transactional(item)
+
+
+def _serialize_if_transactional(item) -> None:
+    if getattr(item, "cls", None) is not None and hasattr(item.cls, "serialized_rollback"):
+        return  # a Django TransactionTestCase decides for itself
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(names & {"live_server", "transactional_db", "live_url", "page"}) or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        return
+    kwargs = dict(marker.kwargs) if marker is not None else {}
+    kwargs.update(transaction=True, serialized_rollback=True)
+    item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +82,7 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - it is a dev dependency
         skip_or_fail("Playwright for Python is not installed (pip install '.[dev]')")
-    playwright = sync_playwright().start()
+    playwright = _start_playwright_keeping_test_databases(sync_playwright)
     try:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -71,6 +93,25 @@ def browser():
     yield browser
     browser.close()
     playwright.stop()
+
+
+def _start_playwright_keeping_test_databases(sync_playwright):
+    """Start Playwright's sync API, which leaves an event loop running in this thread.
+
+    From then on Django hands this thread different database connection objects (its
+    connection handler keeps them per async context while a loop runs). The test database
+    was maybe set up before, on the old objects: carry its serialized contents over, or
+    serialized rollback would silently restore nothing."""
+    from django.db import connections
+
+    serialized = {
+        alias: connections[alias].__dict__.get("_test_serialized_contents") for alias in connections
+    }
+    playwright = sync_playwright().start()
+    for alias, contents in serialized.items():
+        if contents is not None and "_test_serialized_contents" not in connections[alias].__dict__:
+            connections[alias]._test_serialized_contents = contents
+    return playwright
 
 
 @pytest.fixture

@@ -107,3 +107,11 @@ def test_pages_log_no_console_errors(page, live_url, sign_in, learner, console_e
     page.goto(f"{live_url}/")
 
     assert console_errors == []
+
+
+def test_trainer_signs_in_with_a_code_and_sees_the_home_page(page, live_url, sign_in, trainer):
+    sign_in(page, trainer)
+    page.goto(f"{live_url}/")
+
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert page.get_by_role("navigation", name="Main").is_visible()
