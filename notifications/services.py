@@ -591,6 +591,47 @@ def notification_digest_deliver(*, user_ids: Sequence[int], day: date, cutoff: d
     return len(emails)
 
 
+# --- Retention ----------------------------------------------------------------------------
+
+RETENTION_JOB = "notifications.retention_purge"
+# Emails hold personal data: keep a sent one long enough to answer "did it go out?", a
+# given-up one long enough for an admin to notice and retry it. Read inbox rows go after a
+# year. Override in settings with NOTIFICATIONS_KEEP_SENT_EMAIL_DAYS and friends.
+KEEP_SENT_EMAIL_DAYS = 30
+KEEP_DEAD_EMAIL_DAYS = 90
+KEEP_READ_NOTIFICATION_DAYS = 365
+
+
+def notification_retention_purge(*, now: datetime | None = None) -> dict | None:
+    """Once a day: delete old sent and given-up emails and old read notifications.
+
+    None when today's run already happened. Unsent emails and unread notifications are never
+    deleted here, and neither is a digest-delivery notification the digest has not handled.
+    """
+    now = now or timezone.now()
+    run = job_run_claim(job=RETENTION_JOB, period=now.date().isoformat())
+    if run is None:
+        return None
+
+    def days(name: str, default: int) -> timedelta:
+        return timedelta(days=getattr(settings, name, default))
+
+    sent_before = now - days("NOTIFICATIONS_KEEP_SENT_EMAIL_DAYS", KEEP_SENT_EMAIL_DAYS)
+    dead_before = now - days("NOTIFICATIONS_KEEP_DEAD_EMAIL_DAYS", KEEP_DEAD_EMAIL_DAYS)
+    read_before = now - days("NOTIFICATIONS_KEEP_READ_DAYS", KEEP_READ_NOTIFICATION_DAYS)
+    emails, _ = EmailOutbox.objects.filter(
+        Q(sent_at__lt=sent_before) | Q(sent_at__isnull=True, dead_at__lt=dead_before)
+    ).delete()
+    notifications, _ = (
+        Notification.objects.filter(read_at__lt=read_before)
+        .exclude(delivery=Delivery.DIGEST, digested_at__isnull=True)
+        .delete()
+    )
+    result = {"emails": emails, "notifications": notifications}
+    job_run_finish(run=run, result=result)
+    return result
+
+
 # --- Privacy ------------------------------------------------------------------------------
 
 

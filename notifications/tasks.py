@@ -16,6 +16,7 @@ from django.utils import timezone
 from .services import (
     notification_digest_deliver,
     notification_digest_plan,
+    notification_retention_purge,
     outbox_claim,
     outbox_deliver,
     outbox_release,
@@ -80,3 +81,9 @@ def digest_send_chunk(*, user_ids: list[int], day: str, cutoff: str) -> int:
     return notification_digest_deliver(
         user_ids=user_ids, day=date.fromisoformat(day), cutoff=datetime.fromisoformat(cutoff)
     )
+
+
+@shared_task(name="notifications.retention_purge", **_RETRY)
+def retention_purge() -> dict | None:
+    """Daily: forget old sent emails and old read notifications (see the service)."""
+    return notification_retention_purge()

@@ -90,6 +90,7 @@ def test_results_are_not_stored():
         "notifications.outbox_sweep",
         "notifications.digest_send",
         "notifications.digest_send_chunk",
+        "notifications.retention_purge",
     ],
 )
 def test_task_is_registered(name):
@@ -103,6 +104,7 @@ def test_task_is_registered(name):
         "notifications.outbox_sweep",
         "notifications.digest_send",
         "notifications.digest_send_chunk",
+        "notifications.retention_purge",
     ],
 )
 def test_notification_tasks_retry_a_bounded_number_of_times_with_backoff(name):
@@ -128,6 +130,7 @@ def test_outbox_gives_up_after_three_attempts():
         ("Beat heartbeat (health check)", "accounts.beat_heartbeat"),
         ("Email outbox sweeper", "notifications.outbox_sweep"),
         ("Daily notification digest", "notifications.digest_send"),
+        ("Forget old notification emails and read notifications", "notifications.retention_purge"),
     ],
 )
 def test_periodic_job_rows_exist(name, task):
