@@ -27,6 +27,17 @@ def event_uid(event: Event) -> str:
     return f"event-{event.pk}@{_host()}"
 
 
+def _line(text: str) -> str:
+    """One line: no CR/LF or other control characters can start a new property."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text or "").split())
+
+
+def _text(text: str) -> str:
+    """Multi-line text with plain line feeds (the library escapes them)."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(_line(line) for line in lines).strip()
+
+
 def _vevent(event: Event, *, waitlisted: bool = False) -> VEvent:
     item = VEvent()
     item.add("uid", event_uid(event))
@@ -34,12 +45,13 @@ def _vevent(event: Event, *, waitlisted: bool = False) -> VEvent:
     item.add("dtstart", event.starts_at)
     item.add("dtend", event.ends_at)
     item.add("sequence", event.sequence)
-    title = event.title
+    title = _line(event.title)
     if waitlisted:
         title = _("%(title)s (waiting list)") % {"title": title}
     item.add("summary", title)
     page = settings.SITE_URL.rstrip("/") + reverse("mentoring:event", args=[event.pk])
-    lines = [event.description.strip()] if event.description.strip() else []
+    description = _text(event.description)
+    lines = [description] if description else []
     local = event.local_starts_at
     lines.append(
         _("Local time: %(when)s (%(zone)s)")
@@ -49,7 +61,7 @@ def _vevent(event: Event, *, waitlisted: bool = False) -> VEvent:
     item.add("description", "\n\n".join(lines))
     item.add("url", page)
     if event.location:
-        item.add("location", event.location)
+        item.add("location", _line(event.location))
     if event.status == Event.Status.CANCELLED:
         item.add("status", "CANCELLED")
     elif waitlisted:
@@ -70,7 +82,7 @@ def _calendar(name: str) -> Calendar:
 
 
 def event_ics(event: Event) -> bytes:
-    cal = _calendar(event.title)
+    cal = _calendar(_line(event.title))
     cal.add("method", "PUBLISH")
     cal.add_component(_vevent(event))
     return cal.to_ical()
