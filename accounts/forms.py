@@ -183,7 +183,9 @@ class RoleForm(forms.Form):
 
 
 class SupervisionForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit to supervise"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(
+        label=_("Unit to supervise"), queryset=Unit.objects.none(), empty_label=_("Choose a unit")
+    )
 
     def __init__(self, *args, person: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,7 +193,9 @@ class SupervisionForm(forms.Form):
 
 
 class CoverageForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency to cover"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(
+        label=_("Agency to cover"), queryset=Agency.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)

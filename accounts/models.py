@@ -316,6 +316,33 @@ class UserSession(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id}:{self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def device_label(self) -> str:
+        """"Firefox on Windows" rather than the raw user-agent string."""
+        agent = self.user_agent
+        browsers = [
+            ("Edg/", "Edge"),
+            ("OPR/", "Opera"),
+            ("Firefox/", "Firefox"),
+            ("Chrome/", "Chrome"),
+            ("Chromium/", "Chromium"),
+            ("Safari/", "Safari"),
+        ]
+        systems = [
+            ("Android", "Android"),
+            ("iPhone", "iOS"),
+            ("iPad", "iPadOS"),
+            ("Windows", "Windows"),
+            ("Mac OS X", "macOS"),
+            ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"),
+        ]
+        browser = next((name for key, name in browsers if key in agent), "")
+        system = next((name for key, name in systems if key in agent), "")
+        if browser and system:
+            return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+        return browser or system or str(_("Unknown browser"))
+
 
 class ErasureRequest(models.Model):
     """A person's request to erase their data. An agency admin of their agency (or a platform
