@@ -1,6 +1,57 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WellbeingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "wellbeing"
+    verbose_name = _("Wellbeing")
+
+    def ready(self) -> None:
+        from accounts.privacy import privacy_register
+        from accounts.registries import dashboard_panel_register, demo_seeder_register
+        from notifications.kinds import notification_kind_register
+
+        from . import permissions  # noqa: F401  (rules)
+        from .demo import wellbeing_demo_seed
+        from .panels import lead_panel, person_panel, team_panel
+        from .services import (
+            KIND_ADJUSTMENT,
+            KIND_REMINDER,
+            KIND_REVIEW,
+            wellbeing_data_erase,
+            wellbeing_data_export,
+        )
+
+        notification_kind_register(KIND_REMINDER, _("Wellbeing check-in reminders"), "immediate")
+        notification_kind_register(KIND_REVIEW, _("Wellbeing review queue"), "immediate")
+        notification_kind_register(KIND_ADJUSTMENT, _("Adjustments recommended"), "immediate")
+        privacy_register(
+            name="wellbeing",
+            describes=_(
+                "Your wellbeing check-ins (answers, scores, anything you wrote, requests to "
+                "talk), what your wellbeing lead recorded when following them up, your "
+                "exposure log, adjustment recommendations and your wellbeing settings."
+            ),
+            export=wellbeing_data_export,
+            erase=wellbeing_data_erase,
+        )
+        dashboard_panel_register(
+            name="wellbeing",
+            template="wellbeing/panels/person.html",
+            context=person_panel,
+            order=40,
+        )
+        dashboard_panel_register(
+            name="wellbeing_queue",
+            template="wellbeing/panels/lead.html",
+            context=lead_panel,
+            order=41,
+        )
+        dashboard_panel_register(
+            name="wellbeing_team",
+            template="wellbeing/panels/team.html",
+            context=team_panel,
+            order=42,
+        )
+        demo_seeder_register(name="wellbeing", seed=wellbeing_demo_seed, order=500)
