@@ -1,6 +1,27 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "courses"
+    verbose_name = _("Courses")
+
+    def ready(self) -> None:
+        from accounts.registries import dashboard_panel_register, demo_seeder_register
+        from notifications.kinds import notification_kind_register
+
+        from . import permissions  # noqa: F401  (registers the rules)
+        from .dashboard import learning_panel_context
+
+        notification_kind_register("courses.assigned", _("Courses assigned to you"), "immediate")
+        notification_kind_register("courses.certificate", _("Certificates"), "immediate")
+        dashboard_panel_register(
+            name="courses.learning",
+            template="courses/panels/learning.html",
+            context=learning_panel_context,
+            order=10,
+        )
+        from .demo import seed_courses
+
+        demo_seeder_register(name="courses", seed=seed_courses, order=20)

@@ -1,5 +1,5 @@
-"""Courses. Shared vocabularies first: topic tags (shared with the trends feed and mentor
-expertise) and competencies (what a course covers; what a mentor can observe)."""
+"""Shared vocabularies: topic tags (shared with the trends feed and mentor expertise) and
+competencies (what a course covers; what a mentor can observe)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,12 @@
+"""The learner's panel on the home page (accounts.registries.dashboard_panel_register)."""
+
+from __future__ import annotations
+
+from .selectors import learning_summary_for
+
+
+def learning_panel_context(request) -> dict | None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return {"summary": learning_summary_for(user=user)}

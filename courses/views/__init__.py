@@ -1,0 +1,1 @@
+"""Course views, by audience: learning, authoring, reference and drills, supervision."""
