@@ -60,11 +60,29 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (
             _("Person"),
-            {"fields": ["full_name", "agency", "unit", "profession", "jurisdiction",
-                        "preferred_language"]},
+            {
+                "fields": [
+                    "full_name",
+                    "agency",
+                    "unit",
+                    "profession",
+                    "jurisdiction",
+                    "preferred_language",
+                ]
+            },
         ),
-        (_("Vetting"), {"fields": ["vetting_status", "vetted_at", "vetted_by", "is_active",
-                                   "disabled_reason"]}),
+        (
+            _("Vetting"),
+            {
+                "fields": [
+                    "vetting_status",
+                    "vetted_at",
+                    "vetted_by",
+                    "is_active",
+                    "disabled_reason",
+                ]
+            },
+        ),
         (_("Global roles"), {"fields": ["groups", "is_staff", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -8,5 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and agencies")
 
     def ready(self) -> None:
-        from . import privacy_parts  # noqa: F401  (registers the accounts part)
-        from . import signals  # noqa: F401
+        from . import (
+            privacy_parts,  # noqa: F401  (registers the accounts part)
+            signals,  # noqa: F401
+        )

@@ -9,8 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from .mfa import totp_enrol, user_has_totp
-from .models import Agency, AgencyDomain, Country, Profession, Supervision, Unit, User
-from .models import WellbeingCoverage
+from .models import (
+    Agency,
+    AgencyDomain,
+    Country,
+    Profession,
+    Supervision,
+    Unit,
+    User,
+    WellbeingCoverage,
+)
 
 DEMO_PASSWORD = "demo-training-2026"  # noqa: S105 - printed for the local demo on purpose
 
@@ -18,40 +26,124 @@ COUNTRIES = [("FR", "France", "France"), ("BE", "Belgium", "Belgique")]
 
 AGENCIES = [
     # name, short name, country, domain, units (parent, child)
-    ("Northshire Police Service", "NPS", "FR", "nps.example",
-     [("Online Child Protection Unit", ["Victim Identification Team", "Undercover Online Team"]),
-      ("Digital Forensics Unit", [])]),
-    ("Northshire Public Prosecution Office", "NPPO", "FR", "nppo.example",
-     [("Child Protection Prosecution Team", [])]),
-    ("Westmark Federal Police", "WFP", "BE", "wfp.example",
-     [("Online Exploitation Squad", [])]),
+    (
+        "Northshire Police Service",
+        "NPS",
+        "FR",
+        "nps.example",
+        [
+            (
+                "Online Child Protection Unit",
+                ["Victim Identification Team", "Undercover Online Team"],
+            ),
+            ("Digital Forensics Unit", []),
+        ],
+    ),
+    (
+        "Northshire Public Prosecution Office",
+        "NPPO",
+        "FR",
+        "nppo.example",
+        [("Child Protection Prosecution Team", [])],
+    ),
+    ("Westmark Federal Police", "WFP", "BE", "wfp.example", [("Online Exploitation Squad", [])]),
 ]
 
 # email, name, agency short name, unit name, profession code, global groups, language
 PEOPLE = [
     ("admin@platform.example", "Pat Platform", None, None, "trainer", ["platform_admin"], "en"),
-    ("agency.admin@nps.example", "Alex Martin", "NPS", None, "police-investigator",
-     ["agency_admin"], "en"),
-    ("trainer@nps.example", "Tess Laurent", "NPS", "Online Child Protection Unit", "trainer",
-     ["trainer"], "en"),
-    ("analyst@nps.example", "Ana Moreau", "NPS", "Digital Forensics Unit", "forensic-examiner",
-     ["trends_analyst"], "fr"),
-    ("supervisor@nps.example", "Sam Dubois", "NPS", "Online Child Protection Unit",
-     "police-investigator", [], "en"),
+    (
+        "agency.admin@nps.example",
+        "Alex Martin",
+        "NPS",
+        None,
+        "police-investigator",
+        ["agency_admin"],
+        "en",
+    ),
+    (
+        "trainer@nps.example",
+        "Tess Laurent",
+        "NPS",
+        "Online Child Protection Unit",
+        "trainer",
+        ["trainer"],
+        "en",
+    ),
+    (
+        "analyst@nps.example",
+        "Ana Moreau",
+        "NPS",
+        "Digital Forensics Unit",
+        "forensic-examiner",
+        ["trends_analyst"],
+        "fr",
+    ),
+    (
+        "supervisor@nps.example",
+        "Sam Dubois",
+        "NPS",
+        "Online Child Protection Unit",
+        "police-investigator",
+        [],
+        "en",
+    ),
     ("wellbeing@nps.example", "Wren Petit", "NPS", None, "victim-support", [], "en"),
-    ("officer@nps.example", "Olivia Bernard", "NPS", "Victim Identification Team",
-     "police-investigator", [], "en"),
-    ("examiner@nps.example", "Eli Garnier", "NPS", "Digital Forensics Unit", "forensic-examiner",
-     [], "fr"),
-    ("undercover@nps.example", "Noah Lefevre", "NPS", "Undercover Online Team",
-     "police-investigator", [], "en"),
-    ("prosecutor@nppo.example", "Paula Roux", "NPPO", "Child Protection Prosecution Team",
-     "prosecutor", [], "fr"),
+    (
+        "officer@nps.example",
+        "Olivia Bernard",
+        "NPS",
+        "Victim Identification Team",
+        "police-investigator",
+        [],
+        "en",
+    ),
+    (
+        "examiner@nps.example",
+        "Eli Garnier",
+        "NPS",
+        "Digital Forensics Unit",
+        "forensic-examiner",
+        [],
+        "fr",
+    ),
+    (
+        "undercover@nps.example",
+        "Noah Lefevre",
+        "NPS",
+        "Undercover Online Team",
+        "police-investigator",
+        [],
+        "en",
+    ),
+    (
+        "prosecutor@nppo.example",
+        "Paula Roux",
+        "NPPO",
+        "Child Protection Prosecution Team",
+        "prosecutor",
+        [],
+        "fr",
+    ),
     ("judge@nppo.example", "Jules Fontaine", "NPPO", None, "judge", [], "fr"),
-    ("investigator@wfp.example", "Ines Janssens", "WFP", "Online Exploitation Squad",
-     "police-investigator", [], "en"),
-    ("childprotection@wfp.example", "Chris Peeters", "WFP", "Online Exploitation Squad",
-     "child-protection", [], "fr"),
+    (
+        "investigator@wfp.example",
+        "Ines Janssens",
+        "WFP",
+        "Online Exploitation Squad",
+        "police-investigator",
+        [],
+        "en",
+    ),
+    (
+        "childprotection@wfp.example",
+        "Chris Peeters",
+        "WFP",
+        "Online Exploitation Squad",
+        "child-protection",
+        [],
+        "fr",
+    ),
 ]
 
 PENDING = [("newcomer@nps.example", "Nico Newcomer", "NPS")]
@@ -116,8 +208,9 @@ def seed_people(stdout=None) -> dict[str, User]:
             user.save(update_fields=["is_staff", "is_superuser"])
         people[email] = user
     for email, name, short in PENDING:
-        people[email] = _person(email, name, agencies[short], None, "police-investigator",
-                                User.Vetting.PENDING)
+        people[email] = _person(
+            email, name, agencies[short], None, "police-investigator", User.Vetting.PENDING
+        )
 
     Supervision.objects.get_or_create(
         supervisor=people["supervisor@nps.example"], unit=units["Online Child Protection Unit"]

@@ -24,9 +24,7 @@ def totp_enrol(user, secret: str | None = None) -> str:
     secret = secret or generate_totp_secret()
     Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
     TOTP.activate(user, secret)
-    if not Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.RECOVERY_CODES
-    ).exists():
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
         RecoveryCodes.activate(user)
     return secret
 

@@ -10,8 +10,8 @@ from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .roles import user_requires_mfa

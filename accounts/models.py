@@ -98,14 +98,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.agency} / {self.name}"
 
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        if self.parent_id and self.parent and self.parent.agency_id != self.agency_id:
-            raise ValidationError({"parent": _("A unit's parent must be in the same agency.")})
-        if self.pk and self.parent and f"/{self.pk}/" in self.parent.path:
-            raise ValidationError({"parent": _("A unit cannot sit under itself.")})
-
     def save(self, *args, **kwargs) -> None:
         # The path is derived from this row and its parent only; moving a unit with children
         # goes through accounts.services.unit_move, which rewrites the subtree.
@@ -115,6 +107,14 @@ class Unit(models.Model):
         parent_path = self.parent.path if self.parent_id and self.parent else "/"
         self.path = f"{parent_path}{self.pk}/"
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id and self.parent and self.parent.agency_id != self.agency_id:
+            raise ValidationError({"parent": _("A unit's parent must be in the same agency.")})
+        if self.pk and self.parent and f"/{self.pk}/" in self.parent.path:
+            raise ValidationError({"parent": _("A unit cannot sit under itself.")})
 
 
 class Profession(models.Model):
@@ -318,7 +318,7 @@ class UserSession(models.Model):
 
     @property
     def device_label(self) -> str:
-        """"Firefox on Windows" rather than the raw user-agent string."""
+        """A label like 'Firefox on Windows' rather than the raw user-agent string."""
         agent = self.user_agent
         browsers = [
             ("Edg/", "Edge"),

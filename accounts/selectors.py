@@ -170,9 +170,7 @@ def erasure_request_list_visible_to(*, actor: User):
     from .models import ErasureRequest
 
     roles = user_roles(actor)
-    base = ErasureRequest.objects.select_related("user", "agency", "decided_by").exclude(
-        user=actor
-    )
+    base = ErasureRequest.objects.select_related("user", "agency", "decided_by").exclude(user=actor)
     if PLATFORM_ADMIN in roles:
         return base
     if AGENCY_ADMIN in roles and actor.agency_id:

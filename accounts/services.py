@@ -702,3 +702,25 @@ def user_sessions_purge_expired(*, now=None) -> dict | None:
     result = {"forgotten": _user_sessions_forget_ended(now)}
     job_run_finish(run=run, result=result)
     return result
+
+
+# Units -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_move(*, actor: User, unit: Unit, parent: Unit | None, request=None) -> Unit:
+    """Put `unit` (with everything under it) under `parent`, rewriting the subtree's paths."""
+    _require(actor, "accounts.manage_agency", unit.agency)
+    if parent is not None and (
+        parent.agency_id != unit.agency_id or parent.path.startswith(unit.path)
+    ):
+        raise ValidationError({"parent": _("A unit cannot sit under itself or another agency.")})
+    old_path = unit.path
+    unit.parent = parent
+    unit.full_clean()
+    unit.save()
+    for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+        child.path = unit.path + child.path[len(old_path) :]
+        child.save(update_fields=["path"])
+    audit_record(actor=actor, action="unit.moved", target=unit, request=request)
+    return unit

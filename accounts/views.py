@@ -225,9 +225,7 @@ def approve(request, pk: int):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(
-            request, _("%(name)s is approved and has been told.") % {"name": subject}
-        )
+        messages.success(request, _("%(name)s is approved and has been told.") % {"name": subject})
     return redirect(f"{reverse('accounts:vetting')}?status=pending")
 
 
@@ -450,9 +448,9 @@ def invitation_resend(request, pk: int):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, _("A new invitation is on its way to %(email)s.") % {
-            "email": subject.email
-        })
+        messages.success(
+            request, _("A new invitation is on its way to %(email)s.") % {"email": subject.email}
+        )
     return _back_to(subject)
 
 
@@ -570,9 +568,7 @@ def erasure_decide(request, pk: int):
         except ValidationError as error:
             messages.error(request, _error_text(error))
         return redirect("accounts:erasure_queue")
-    return render(
-        request, "accounts/erasure_decide.html", {"erasure": erasure, "form": form}
-    )
+    return render(request, "accounts/erasure_decide.html", {"erasure": erasure, "form": form})
 
 
 # Own profile -------------------------------------------------------------------------------
@@ -584,9 +580,7 @@ def profile(request):
     user = request.user
     from allauth.mfa.models import Authenticator
 
-    authenticators = set(
-        Authenticator.objects.filter(user=user).values_list("type", flat=True)
-    )
+    authenticators = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     return render(
         request,
         "accounts/profile.html",

@@ -40,7 +40,9 @@ def test_platform_admin_sees_every_event(
     platform_admin, agency_admin, other_agency_admin, learner, other_agency_person, signed_in
 ):
     services.audit_record(actor=agency_admin, action="x.read", subject_user=learner)
-    services.audit_record(actor=other_agency_admin, action="x.read", subject_user=other_agency_person)
+    services.audit_record(
+        actor=other_agency_admin, action="x.read", subject_user=other_agency_person
+    )
 
     response = signed_in(platform_admin).get(reverse("accounts:audit"))
 

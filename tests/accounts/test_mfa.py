@@ -61,9 +61,7 @@ def test_learner_without_mfa_is_not_forced(learner, signed_in):
     assert response.status_code == 200
 
 
-def test_htmx_request_of_a_privileged_user_without_mfa_gets_403_not_a_redirect(
-    trainer, signed_in
-):
+def test_htmx_request_of_a_privileged_user_without_mfa_gets_403_not_a_redirect(trainer, signed_in):
     response = signed_in(_without_mfa(trainer)).get(reverse("home"), HTTP_HX_REQUEST="true")
 
     assert response.status_code == 403
@@ -96,7 +94,9 @@ def test_a_new_privileged_role_forces_enrolment_on_the_next_request(learner, sig
 
 
 def _password_step(client: Client, user):
-    return client.post(reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD})
+    return client.post(
+        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
+    )
 
 
 def test_sign_in_of_an_enrolled_user_asks_for_a_code(client, trainer):
@@ -130,7 +130,9 @@ def test_right_totp_code_signs_in(client, trainer):
 def test_a_recovery_code_signs_in_instead_of_totp(client, trainer):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
-    code = RecoveryCodes(Authenticator.objects.get(user=trainer, type="recovery_codes")).get_unused_codes()[0]
+    code = RecoveryCodes(
+        Authenticator.objects.get(user=trainer, type="recovery_codes")
+    ).get_unused_codes()[0]
     _password_step(client, trainer)
 
     client.post(reverse("mfa_authenticate"), {"code": code})

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -265,7 +266,7 @@ def test_declining_needs_a_note_for_the_person(agency_admin, signed_in, erasure)
 def test_decided_request_cannot_be_decided_again(agency_admin, erasure):
     services.erasure_request_decline(actor=agency_admin, erasure_request=erasure, note="hold")
 
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.erasure_request_complete(actor=agency_admin, erasure_request=erasure)
     assert not erasure.user.email.endswith("@erased.invalid")
 
@@ -273,7 +274,7 @@ def test_decided_request_cannot_be_decided_again(agency_admin, erasure):
 def test_learner_cannot_decide_erasure_by_service(learner, trainer):
     erasure = services.erasure_request_open(user=trainer)
 
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.erasure_request_complete(actor=learner, erasure_request=erasure)
     erasure.refresh_from_db()
     assert erasure.status == ErasureRequest.Status.OPEN

@@ -432,3 +432,47 @@ def test_wellbeing_coverage_end_removes_the_role(agency_admin, wellbeing_lead):
     services.wellbeing_coverage_end(actor=agency_admin, coverage=coverage)
 
     assert WELLBEING_LEAD not in user_roles(User.objects.get(pk=wellbeing_lead.pk))
+
+
+def test_unit_move_rewrites_the_whole_subtree(agency_admin, agency):
+    top = UnitFactory(agency=agency)
+    middle = UnitFactory(agency=agency, parent=top)
+    leaf = UnitFactory(agency=agency, parent=middle)
+    other_top = UnitFactory(agency=agency)
+
+    services.unit_move(actor=agency_admin, unit=middle, parent=other_top)
+
+    leaf.refresh_from_db()
+    assert leaf.path == f"/{other_top.pk}/{middle.pk}/{leaf.pk}/"
+
+
+def test_unit_cannot_move_under_its_own_child(agency_admin, agency):
+    top = UnitFactory(agency=agency)
+    child = UnitFactory(agency=agency, parent=top)
+
+    with pytest.raises(ValidationError):
+        services.unit_move(actor=agency_admin, unit=top, parent=child)
+
+
+def test_unit_move_by_another_agencys_admin_is_refused(other_agency_admin, unit):
+    with pytest.raises(PermissionDenied):
+        services.unit_move(actor=other_agency_admin, unit=unit, parent=None)
+
+
+@pytest.mark.parametrize(
+    ("agent", "label"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "Firefox on Windows",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+            "Safari on iOS",
+        ),
+        ("", "Unknown browser"),
+    ],
+)
+def test_session_device_label_is_readable(agent, label):
+    assert UserSession(user_agent=agent).device_label == label

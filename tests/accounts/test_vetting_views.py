@@ -124,7 +124,9 @@ def test_actions_on_another_agencys_person_are_404_and_change_nothing(
 ):
     client = signed_in(other_agency_admin, reauth=True)
 
-    response = client.post(reverse(f"accounts:{name}", args=[pending_person.pk]), {"role": "trainer"})
+    response = client.post(
+        reverse(f"accounts:{name}", args=[pending_person.pk]), {"role": "trainer"}
+    )
 
     assert response.status_code == 404
     pending_person.refresh_from_db()
@@ -161,7 +163,9 @@ def test_approve_runs_after_reauthenticating_with_the_password(
     client.post(reverse("accounts:approve", args=[pending_person.pk]))
 
     response = client.post(
-        reverse("account_reauthenticate") + "?next=" + reverse("accounts:approve", args=[pending_person.pk]),
+        reverse("account_reauthenticate")
+        + "?next="
+        + reverse("accounts:approve", args=[pending_person.pk]),
         {"password": DEFAULT_PASSWORD},
     )
 
@@ -226,7 +230,9 @@ def test_refuse_page_shows_a_reason_form(agency_admin, pending_person, signed_in
 
 
 def test_refuse_without_reason_shows_an_error_and_changes_nothing(admin_client, pending_person):
-    response = admin_client.post(reverse("accounts:refuse", args=[pending_person.pk]), {"reason": ""})
+    response = admin_client.post(
+        reverse("accounts:refuse", args=[pending_person.pk]), {"reason": ""}
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["reason"]
