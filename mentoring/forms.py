@@ -25,6 +25,14 @@ from .timezones import time_zone_choices
 TEXT_LIMIT = 500
 
 
+class NoColonMixin:
+    """Labels without Django's trailing colon, like every other label on the site."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class TopicTagChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -36,10 +44,15 @@ def _tags(**kwargs) -> TopicTagChoiceField:
     return TopicTagChoiceField(queryset=TopicTag.objects.order_by("dimension", "name"), **kwargs)
 
 
+def language_choices_sorted() -> list[tuple[str, str]]:
+    """Languages sorted by their name in the language the page is shown in."""
+    return sorted(((c, str(n)) for c, n in LANGUAGE_CHOICES), key=lambda c: c[1].casefold())
+
+
 def _languages(label, help_text="") -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
-        choices=LANGUAGE_CHOICES,
+        choices=language_choices_sorted,
         widget=forms.CheckboxSelectMultiple,
         help_text=help_text,
         error_messages={"required": _("Choose at least one language.")},
@@ -50,7 +63,7 @@ def _no_case_data_textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "aria-describedby": "no-case-data"})
 
 
-class MentorProfileForm(forms.Form):
+class MentorProfileForm(NoColonMixin, forms.Form):
     expertise = _tags(
         label=_("Topics you can mentor in"),
         error_messages={"required": _("Choose at least one topic you can mentor in.")},
@@ -79,7 +92,7 @@ class MentorProfileForm(forms.Form):
     )
 
 
-class MentorRequestForm(forms.Form):
+class MentorRequestForm(NoColonMixin, forms.Form):
     goal_tags = _tags(
         label=_("What would you like to grow in?"),
         error_messages={"required": _("Choose at least one topic.")},
@@ -96,7 +109,7 @@ class MentorRequestForm(forms.Form):
     )
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(NoColonMixin, forms.Form):
     mentee = forms.ModelChoiceField(label=_("Mentee"), queryset=User.objects.none())
     mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=User.objects.none())
     note = forms.CharField(
@@ -119,7 +132,7 @@ def _person_label(user: User) -> str:
     return f"{user} ({agency})" if agency else str(user)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NoColonMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=TEXT_LIMIT,
@@ -128,7 +141,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class OptionalNoteForm(forms.Form):
+class OptionalNoteForm(NoColonMixin, forms.Form):
     reason = forms.CharField(
         label=_("A closing note (optional)"),
         max_length=TEXT_LIMIT,
@@ -137,7 +150,7 @@ class OptionalNoteForm(forms.Form):
     )
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(NoColonMixin, forms.ModelForm):
     class Meta:
         model = MentoringGoal
         fields = ["text", "target_date", "status"]
@@ -156,7 +169,7 @@ class _LocalDateTimeMixin:
         return timezone.make_aware(naive, zoneinfo.ZoneInfo(zone))
 
 
-class SessionForm(_LocalDateTimeMixin, forms.Form):
+class SessionForm(NoColonMixin, _LocalDateTimeMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -195,7 +208,7 @@ class SessionForm(_LocalDateTimeMixin, forms.Form):
         return data
 
 
-class ObservationForm(forms.Form):
+class ObservationForm(NoColonMixin, forms.Form):
     competency = forms.ModelChoiceField(label=_("Competency"), queryset=None)
     observed_on = forms.DateField(
         label=_("Observed on"), widget=forms.DateInput(attrs={"type": "date"})
@@ -214,7 +227,7 @@ class ObservationForm(forms.Form):
         self.fields["competency"].label_from_instance = lambda c: c.localized_name
 
 
-class DirectoryProfileForm(forms.Form):
+class DirectoryProfileForm(NoColonMixin, forms.Form):
     expertise = _tags(label=_("Your expertise"), required=False)
     languages = _languages(_("Languages you work in"))
     about = forms.CharField(
@@ -235,7 +248,7 @@ class DirectoryProfileForm(forms.Form):
     )
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(NoColonMixin, forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.none(), required=False
@@ -259,11 +272,11 @@ class DirectorySearchForm(forms.Form):
         self.fields["tag"].label_from_instance = lambda t: t.localized_name
         codes = options["language_codes"]
         self.fields["language"].choices = [("", _("All languages"))] + [
-            (code, label) for code, label in LANGUAGE_CHOICES if code in codes
+            (code, label) for code, label in language_choices_sorted() if code in codes
         ]
 
 
-class ContactRequestForm(forms.Form):
+class ContactRequestForm(NoColonMixin, forms.Form):
     topic = forms.ModelChoiceField(
         label=_("Topic (optional)"), queryset=TopicTag.objects.none(), required=False
     )
@@ -275,7 +288,7 @@ class ContactRequestForm(forms.Form):
         self.fields["topic"].label_from_instance = lambda t: t.localized_name
 
 
-class EventForm(_LocalDateTimeMixin, forms.ModelForm):
+class EventForm(NoColonMixin, _LocalDateTimeMixin, forms.ModelForm):
     start_date = forms.DateField(
         label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -349,7 +362,7 @@ class EventForm(_LocalDateTimeMixin, forms.ModelForm):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(NoColonMixin, forms.Form):
     attended = forms.TypedMultipleChoiceField(
         label=_("Attended"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )

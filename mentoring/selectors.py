@@ -6,7 +6,19 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import User
@@ -263,7 +275,15 @@ def mentoring_overview_for(*, user: User) -> dict:
 
 
 def mentoring_goal_list_for(*, assignment: MentorAssignment) -> QuerySet[MentoringGoal]:
-    return assignment.goals.order_by("status", "target_date", "pk")
+    """Goals in progress first (soonest target first), then achieved, then set aside."""
+    rank = Case(
+        When(status=MentoringGoal.Status.OPEN, then=0),
+        When(status=MentoringGoal.Status.ACHIEVED, then=1),
+        default=2,
+    )
+    return assignment.goals.alias(rank=rank).order_by(
+        "rank", F("target_date").asc(nulls_last=True), "pk"
+    )
 
 
 def mentoring_session_list_for(*, assignment: MentorAssignment) -> QuerySet[MentoringSession]:

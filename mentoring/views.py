@@ -125,6 +125,7 @@ def home(request):
             "observations": selectors.competency_observation_list_for(learner=user)[:20],
             "attendances": selectors.event_attendance_list_for(learner=user)[:20],
             "cpd_total": selectors.event_cpd_hours_total_for(learner=user),
+            "upcoming_events": selectors.event_registration_list_upcoming_for(user=user, limit=5),
             "may_oversee": rules.has_perm("mentoring.oversee_mentoring", user),
         },
     )
