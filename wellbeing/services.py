@@ -990,3 +990,47 @@ def checkins_purge_expired(*, now: datetime | None = None) -> dict | None:
     audit_record(actor=None, action="wellbeing.retention_purged", details=counts)
     job_run_finish(run=run, result=counts)
     return counts
+
+
+# Key rotation ----------------------------------------------------------------------------
+
+ENCRYPTED_FIELDS = ((CheckIn, "free_text"), (ReviewEntry, "note"))
+
+
+def encrypted_texts_rotate(*, chunk: int = 500) -> dict[str, tuple[int, int]]:
+    """Re-encrypt every stored token under the newest key; returns {label: (done,
+    unreadable)}. Reads and writes the raw tokens, never the plaintext."""
+    from cryptography.fernet import InvalidToken
+    from django.db.models import TextField, Value
+    from django.db.models.functions import Cast
+
+    from .crypto import token_rotate
+
+    counts = {}
+    for model, field in ENCRYPTED_FIELDS:
+        done = unreadable = 0
+        last_pk = 0
+        while True:
+            rows = list(
+                model.objects.filter(pk__gt=last_pk)
+                .exclude(**{field: ""})
+                .annotate(raw=Cast(field, TextField()))
+                .order_by("pk")
+                .values_list("pk", "raw")[:chunk]
+            )
+            if not rows:
+                break
+            with transaction.atomic():
+                for pk, raw in rows:
+                    try:
+                        token = token_rotate(raw)
+                    except InvalidToken:
+                        unreadable += 1
+                        continue
+                    model.objects.filter(pk=pk).update(
+                        **{field: Value(token, output_field=TextField())}
+                    )
+                    done += 1
+            last_pk = rows[-1][0]
+        counts[f"{model._meta.label}.{field}"] = (done, unreadable)
+    return counts

@@ -63,3 +63,48 @@ class Instrument(models.Model):
     @property
     def primary_scale(self) -> str:
         return self.spec.get("primary_scale") or self.spec["scales"][0]["code"]
+
+    @property
+    def description(self) -> str:
+        return self.text("description")
+
+    @property
+    def instructions(self) -> str:
+        return self.text("instructions")
+
+    @property
+    def stem(self) -> str:
+        return self.text("stem")
+
+    @property
+    def attribution(self) -> str:
+        return self.text("attribution")
+
+    @property
+    def licence(self) -> str:
+        return self.text("licence")
+
+    @property
+    def licence_url(self) -> str:
+        url = str(self.spec.get("licence_url") or "")
+        return url if url.startswith(("https://", "http://")) else ""
+
+    @property
+    def translation_note(self) -> str:
+        """Said when the instrument's own words are not in the reader's language."""
+        return self.text("translation_note")
+
+    @property
+    def adapted(self) -> bool:
+        return bool(self.spec.get("adapted"))
+
+    @property
+    def is_placeholder(self) -> bool:
+        return bool(self.spec.get("placeholder"))
+
+    @property
+    def item_language(self) -> str:
+        """The language its statements are shown in: the reader's when the data has it."""
+        language = (get_language() or "en").split("-")[0]
+        items = self.spec.get("items") or [{}]
+        return language if language in (items[0].get("text") or {}) else "en"
