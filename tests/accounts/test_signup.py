@@ -184,3 +184,13 @@ def test_disabled_account_signing_in_sees_the_disabled_page(client, learner):
 
     assert "This account is disabled" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_and_sign_up_pages_speak_french(client):
+    client.cookies["django_language"] = "fr"
+
+    login = client.get(reverse("account_login")).content.decode()
+    signup = client.get(reverse("account_signup")).content.decode()
+
+    assert "Demander un compte" in login
+    assert "À propos de vous" in signup
