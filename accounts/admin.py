@@ -1,12 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     Agency,
     AgencyDomain,
     AuditEvent,
     Country,
+    ErasureRequest,
     JobRun,
     Profession,
     Supervision,
@@ -55,7 +58,8 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "full_name", "agency", "unit", "vetting_status", "is_active"]
     list_filter = ["vetting_status", "is_active", "agency", "profession", "groups"]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["last_login", "date_joined", "vetted_at", "vetted_by"]
+    readonly_fields = ["last_login", "date_joined", "vetted_at", "vetted_by", "enabled_at"]
+    actions = ["approve_selected", "disable_selected"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -89,6 +93,41 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     filter_horizontal = ["groups"]
 
+    def _each(self, request, queryset, action, done_message) -> None:
+        done, refused = 0, []
+        for person in queryset:
+            try:
+                action(person)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(f"{person}: {error}")
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=_("Approve the selected accounts"))
+    def approve_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda person: services.user_approve(
+                actor=request.user, person=person, request=request
+            ),
+            _("%(count)s accounts approved."),
+        )
+
+    @admin.action(description=_("Disable the selected accounts and end their sessions"))
+    def disable_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda person: services.user_disable(
+                actor=request.user, person=person, reason="disabled in the admin", request=request
+            ),
+            _("%(count)s accounts disabled."),
+        )
+
 
 @admin.register(Supervision)
 class SupervisionAdmin(admin.ModelAdmin):
@@ -112,6 +151,25 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["actor_label", "target_label", "action"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    """Read-only: decisions are taken on the in-app page, which asks for confirmation and
+    re-authentication and runs every app's eraser."""
+
+    list_display = ["user", "agency", "status", "requested_at", "decided_at", "decided_by"]
+    list_filter = ["status", "agency"]
+    search_fields = ["user__email", "user__full_name"]
 
     def has_add_permission(self, request):
         return False
