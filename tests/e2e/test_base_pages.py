@@ -115,3 +115,19 @@ def test_trainer_signs_in_with_a_code_and_sees_the_home_page(page, live_url, sig
 
     assert page.get_by_role("heading", level=1).count() == 1
     assert page.get_by_role("navigation", name="Main").is_visible()
+
+
+def test_narrow_screen_folds_the_menu_and_opens_it_on_demand(page, live_url, sign_in, learner):
+    _at_width(page, 390)
+    sign_in(page, learner)
+    page.goto(f"{live_url}/")
+    nav = page.get_by_role("navigation", name="Main")
+    home = nav.get_by_role("link", name="Home")
+
+    folded = home.is_visible()
+    nav.locator("summary").click()
+
+    assert folded is False
+    assert home.is_visible()
+    assert nav.get_by_role("button", name="Sign out").is_visible()
+    assert page.locator(".inbox-link").is_visible()
