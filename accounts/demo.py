@@ -24,7 +24,7 @@ DEMO_PASSWORD = "demo-training-2026"  # noqa: S105 - printed for the local demo 
 
 COUNTRIES = [("FR", "France", "France"), ("BE", "Belgium", "Belgique")]
 
-AGENCIES = [
+AGENCIES: list[tuple[str, str, str, str, list[tuple[str, list[str]]]]] = [
     # name, short name, country, domain, units (parent, child)
     (
         "Northshire Police Service",
@@ -50,7 +50,7 @@ AGENCIES = [
 ]
 
 # email, name, agency short name, unit name, profession code, global groups, language
-PEOPLE = [
+PEOPLE: list[tuple[str, str, str | None, str | None, str, list[str], str]] = [
     ("admin@platform.example", "Pat Platform", None, None, "trainer", ["platform_admin"], "en"),
     (
         "agency.admin@nps.example",
@@ -194,10 +194,10 @@ def seed_people(stdout=None) -> dict[str, User]:
                 units[child] = _unit(agency, child, parent)
 
     people: dict[str, User] = {}
-    for email, name, short, unit_name, profession, groups, language in PEOPLE:
-        agency = agencies.get(short) if short else None
-        unit = units.get(unit_name) if unit_name else None
-        user = _person(email, name, agency, unit, profession, User.Vetting.APPROVED)
+    for email, name, agency_short, unit_name, profession, groups, language in PEOPLE:
+        person_agency = agencies.get(agency_short) if agency_short else None
+        person_unit = units.get(unit_name) if unit_name else None
+        user = _person(email, name, person_agency, person_unit, profession, User.Vetting.APPROVED)
         if user.preferred_language != language:
             user.preferred_language = language
             user.save(update_fields=["preferred_language"])

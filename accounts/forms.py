@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language
@@ -53,8 +55,9 @@ class SignupDetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = settings.LANGUAGES
-        self.fields["preferred_language"].initial = (get_language() or "en")[:2]
+        language = cast(forms.ChoiceField, self.fields["preferred_language"])
+        language.choices = settings.LANGUAGES
+        language.initial = (get_language() or "en")[:2]
 
     def signup(self, request, user) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
@@ -98,9 +101,10 @@ class ProfileForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = settings.LANGUAGES
+        cast(forms.ChoiceField, self.fields["preferred_language"]).choices = settings.LANGUAGES
         if user.unit_id is None and user.agency_id:
-            self.fields["unit"].queryset = Unit.objects.filter(agency_id=user.agency_id)
+            unit = cast(forms.ModelChoiceField, self.fields["unit"])
+            unit.queryset = Unit.objects.filter(agency_id=user.agency_id)
         else:
             del self.fields["unit"]
 
@@ -115,8 +119,9 @@ class ApproveForm(forms.Form):
 
     def __init__(self, *args, person: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(agency_id=person.agency_id)
-        self.fields["unit"].initial = person.unit_id
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = Unit.objects.filter(agency=person.agency)
+        unit.initial = person.unit_id
 
 
 class UnitAssignForm(ApproveForm):
@@ -156,15 +161,15 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
-        self.fields["preferred_language"].choices = settings.LANGUAGES
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
+        cast(forms.ChoiceField, self.fields["preferred_language"]).choices = settings.LANGUAGES
         only = list(agencies[:2])
         if len(only) == 1:
             self.fields["agency"].initial = only[0].pk
             self.fields["agency"].widget = forms.HiddenInput()
-        self.fields["unit"].queryset = Unit.objects.filter(agency__in=agencies).select_related(
-            "agency"
-        )
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
+            agency__in=agencies
+        ).select_related("agency")
 
     def clean(self):
         data = super().clean()
@@ -179,7 +184,8 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args, grantable, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r, ROLE_LABELS[r]) for r in sorted(grantable)]
+        choices = [(r, ROLE_LABELS[r]) for r in sorted(grantable)]
+        cast(forms.ChoiceField, self.fields["role"]).choices = choices
 
 
 class SupervisionForm(forms.Form):
@@ -189,7 +195,8 @@ class SupervisionForm(forms.Form):
 
     def __init__(self, *args, person: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(agency_id=person.agency_id)
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = Unit.objects.filter(agency=person.agency)
 
 
 class CoverageForm(forms.Form):
@@ -199,7 +206,7 @@ class CoverageForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
 
 
 class AuditFilterForm(forms.Form):
@@ -210,7 +217,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions"))] + [(a, a) for a in actions]
+        choices = [("", _("All actions"))] + [(a, a) for a in actions]
+        cast(forms.ChoiceField, self.fields["action"]).choices = choices
 
     def clean(self):
         data = super().clean()

@@ -323,7 +323,7 @@ def user_invite(
     )
     from .tasks import invitation_send
 
-    invitation_send.delay_on_commit(user_id=person.pk, inviter_id=actor.pk)
+    invitation_send.delay_on_commit(user_id=person.pk, inviter_id=actor.pk)  # type: ignore[attr-defined]
     return person
 
 
@@ -340,7 +340,7 @@ def user_invitation_resend(*, actor: User, person: User, request=None) -> None:
     )
     from .tasks import invitation_send
 
-    invitation_send.delay_on_commit(user_id=person.pk, inviter_id=actor.pk)
+    invitation_send.delay_on_commit(user_id=person.pk, inviter_id=actor.pk)  # type: ignore[attr-defined]
 
 
 def invitation_email_send(*, user_id: int, inviter_id: int | None = None) -> bool:
@@ -426,48 +426,85 @@ def _end_grant(grant: Supervision | WellbeingCoverage) -> None:
         grant.save(update_fields=["ends_on"])
 
 
-@transaction.atomic
-def supervision_grant(*, actor: User, person: User, unit: Unit, request=None) -> Supervision:
-    """`person` supervises `unit` (and every unit under it) from today."""
+def _dated_grant_start(
+    *,
+    actor: User,
+    person: User,
+    agency: Agency,
+    model,
+    fields: dict,
+    action: str,
+    details: dict,
+    request,
+):
+    """Start a dated role grant today (idempotent: a current identical grant is returned)."""
     _require(actor, "accounts.vet_user", person)
-    _require(actor, "accounts.manage_agency", unit.agency)
-    if unit.agency_id != person.agency_id:
-        raise ValidationError({"unit": _("Choose a unit of the person's own agency.")})
+    _require(actor, "accounts.manage_agency", agency)
     if not (person.is_active and person.is_approved):
         raise ValidationError(_("Approve the account before giving it a role."))
-    existing = Supervision.objects.current().filter(supervisor=person, unit=unit).first()
+    existing = model.objects.current().filter(**fields).first()
     if existing is not None:
         return existing
-    supervision = Supervision(supervisor=person, unit=unit)
-    supervision.full_clean()
-    supervision.save()
+    grant = model(**fields)
+    grant.full_clean()
+    grant.save()
     _forget_roles(person)
     audit_record(
         actor=actor,
-        action="supervision.granted",
-        target=supervision,
+        action=action,
+        target=grant,
         subject_user=person,
         request=request,
-        details={"unit": unit.pk},
+        details=details,
     )
-    return supervision
+    return grant
+
+
+def _dated_grant_stop(
+    *, actor: User, grant, person: User, agency: Agency, action: str, details: dict, request
+) -> None:
+    _require(actor, "accounts.vet_user", person)
+    _require(actor, "accounts.manage_agency", agency)
+    audit_record(
+        actor=actor,
+        action=action,
+        target=grant,
+        subject_user=person,
+        request=request,
+        details=details,
+    )
+    _end_grant(grant)
+    _forget_roles(person)
+
+
+@transaction.atomic
+def supervision_grant(*, actor: User, person: User, unit: Unit, request=None) -> Supervision:
+    """`person` supervises `unit` (and every unit under it) from today."""
+    if unit.agency_id != person.agency_id:
+        raise ValidationError({"unit": _("Choose a unit of the person's own agency.")})
+    return _dated_grant_start(
+        actor=actor,
+        person=person,
+        agency=unit.agency,
+        model=Supervision,
+        fields={"supervisor": person, "unit": unit},
+        action="supervision.granted",
+        details={"unit": unit.pk},
+        request=request,
+    )
 
 
 @transaction.atomic
 def supervision_end(*, actor: User, supervision: Supervision, request=None) -> None:
-    person = supervision.supervisor
-    _require(actor, "accounts.vet_user", person)
-    _require(actor, "accounts.manage_agency", supervision.unit.agency)
-    audit_record(
+    _dated_grant_stop(
         actor=actor,
+        grant=supervision,
+        person=supervision.supervisor,
+        agency=supervision.unit.agency,
         action="supervision.ended",
-        target=supervision,
-        subject_user=person,
-        request=request,
         details={"unit": supervision.unit_id},
+        request=request,
     )
-    _end_grant(supervision)
-    _forget_roles(person)
 
 
 @transaction.atomic
@@ -475,43 +512,29 @@ def wellbeing_coverage_grant(
     *, actor: User, person: User, agency: Agency, request=None
 ) -> WellbeingCoverage:
     """`person` becomes a wellbeing lead for everyone in `agency` from today."""
-    _require(actor, "accounts.vet_user", person)
-    _require(actor, "accounts.manage_agency", agency)
-    if not (person.is_active and person.is_approved):
-        raise ValidationError(_("Approve the account before giving it a role."))
-    existing = WellbeingCoverage.objects.current().filter(lead=person, agency=agency).first()
-    if existing is not None:
-        return existing
-    coverage = WellbeingCoverage(lead=person, agency=agency)
-    coverage.full_clean()
-    coverage.save()
-    _forget_roles(person)
-    audit_record(
+    return _dated_grant_start(
         actor=actor,
+        person=person,
+        agency=agency,
+        model=WellbeingCoverage,
+        fields={"lead": person, "agency": agency},
         action="wellbeing_coverage.granted",
-        target=coverage,
-        subject_user=person,
-        request=request,
         details={"agency": agency.pk},
+        request=request,
     )
-    return coverage
 
 
 @transaction.atomic
 def wellbeing_coverage_end(*, actor: User, coverage: WellbeingCoverage, request=None) -> None:
-    person = coverage.lead
-    _require(actor, "accounts.vet_user", person)
-    _require(actor, "accounts.manage_agency", coverage.agency)
-    audit_record(
+    _dated_grant_stop(
         actor=actor,
+        grant=coverage,
+        person=coverage.lead,
+        agency=coverage.agency,
         action="wellbeing_coverage.ended",
-        target=coverage,
-        subject_user=person,
-        request=request,
         details={"agency": coverage.agency_id},
+        request=request,
     )
-    _end_grant(coverage)
-    _forget_roles(person)
 
 
 # Own profile -------------------------------------------------------------------------------

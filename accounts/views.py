@@ -391,17 +391,28 @@ def supervision_add(request, pk: int):
     return _back_to(subject)
 
 
+def _grant_end(request, pk: int, queryset, owner_field: str, end, message: str):
+    subject = _person(request, pk)
+    grant = get_object_or_404(
+        queryset, pk=request.resolver_match.kwargs["grant_pk"], **{owner_field: subject}
+    )
+    end(grant)
+    messages.success(request, message)
+    return _back_to(subject)
+
+
 @admin_action
 def supervision_remove(request, pk: int, grant_pk: int):
-    subject = _person(request, pk)
-    supervision = get_object_or_404(
+    return _grant_end(
+        request,
+        pk,
         Supervision.objects.current().select_related("unit__agency"),
-        pk=grant_pk,
-        supervisor=subject,
+        "supervisor",
+        lambda grant: services.supervision_end(
+            actor=request.user, supervision=grant, request=request
+        ),
+        _("The supervision has ended."),
     )
-    services.supervision_end(actor=request.user, supervision=supervision, request=request)
-    messages.success(request, _("The supervision has ended."))
-    return _back_to(subject)
 
 
 @admin_action
@@ -429,15 +440,16 @@ def coverage_add(request, pk: int):
 
 @admin_action
 def coverage_remove(request, pk: int, grant_pk: int):
-    subject = _person(request, pk)
-    coverage = get_object_or_404(
+    return _grant_end(
+        request,
+        pk,
         WellbeingCoverage.objects.current().select_related("agency"),
-        pk=grant_pk,
-        lead=subject,
+        "lead",
+        lambda grant: services.wellbeing_coverage_end(
+            actor=request.user, coverage=grant, request=request
+        ),
+        _("The wellbeing coverage has ended."),
     )
-    services.wellbeing_coverage_end(actor=request.user, coverage=coverage, request=request)
-    messages.success(request, _("The wellbeing coverage has ended."))
-    return _back_to(subject)
 
 
 @admin_action
@@ -547,10 +559,10 @@ def erasure_decide(request, pk: int):
     erasure = get_object_or_404(
         selectors.erasure_request_list_visible_to(actor=request.user), pk=pk
     )
-    form = forms.ErasureDecisionForm(request.POST or None)
+    form: forms.ErasureDecisionForm | None = forms.ErasureDecisionForm(request.POST or None)
     if erasure.status != ErasureRequest.Status.OPEN:
         form = None
-    elif request.method == "POST" and form.is_valid():
+    elif request.method == "POST" and form is not None and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "erase":
                 services.erasure_request_complete(
