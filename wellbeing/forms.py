@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckIn, ExposureKind, Instrument, ReviewCase
+from .models import ExposureKind, Instrument, ReviewCase
 from .models.instruments import localised
 from .services import FREE_TEXT_MAX, NOTE_MAX
 
@@ -33,9 +33,8 @@ class CheckInForm(forms.Form):
         required=False,
     )
     submission_key = forms.CharField(widget=forms.HiddenInput)
-    prompt = forms.ChoiceField(
-        choices=CheckIn.Prompt.choices, required=False, widget=forms.HiddenInput
-    )
+    # Checked against CheckIn.Prompt by the view; anything else counts as "on my own".
+    prompt = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, instrument: Instrument | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -119,6 +119,13 @@ def checkin_get_visible(*, user: User, pk: int) -> CheckIn:
     return checkin_list_visible_to(user=user).get(pk=pk)
 
 
+def checkin_get_by_submission(*, person: User, key: str) -> CheckIn | None:
+    """The check-in a form with this one-time key already saved, if any (double submit)."""
+    if not key:
+        return None
+    return CheckIn.objects.filter(person=person, submission_key=key[:64]).first()
+
+
 def checkin_last_by_instrument(*, person: User) -> dict[str, CheckIn]:
     """The person's latest check-in per instrument code, in one query."""
     latest: dict[str, CheckIn] = {}

@@ -78,6 +78,12 @@ def checkin(request):
     if prompt not in CheckIn.Prompt.values:
         prompt = CheckIn.Prompt.SELF
     if request.method == "POST":
+        already = selectors.checkin_get_by_submission(
+            person=user, key=request.POST.get("submission_key", "")
+        )
+        if already is not None:
+            messages.info(request, _("This check-in was already saved."))
+            return redirect("wellbeing:checkin_detail", pk=already.pk)
         form = CheckInForm(request.POST, instrument=instrument)
         if form.is_valid():
             try:
@@ -87,7 +93,7 @@ def checkin(request):
                     answers=form.answers(),
                     free_text=form.cleaned_data["free_text"],
                     wants_to_talk=form.cleaned_data["wants_to_talk"],
-                    prompted_by=form.cleaned_data.get("prompt") or prompt,
+                    prompted_by=prompt,
                     submission_key=form.cleaned_data["submission_key"],
                 )
             except ValidationError as error:
