@@ -110,7 +110,9 @@ def test_staff_remove_keeps_the_last_trainer(trainer, course):
 def test_lesson_update_renders_and_stores_safe_html(trainer, module):
     lesson = LessonFactory(module=module)
 
-    services.lesson_update(actor=trainer, lesson=lesson, body_md="# Hi\n<img src=x onerror=alert(1)>")
+    services.lesson_update(
+        actor=trainer, lesson=lesson, body_md="# Hi\n<img src=x onerror=alert(1)>"
+    )
 
     lesson.refresh_from_db()
     assert "onerror" not in lesson.body_html

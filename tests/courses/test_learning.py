@@ -369,8 +369,6 @@ def test_certificate_status_is_expired_after_its_date(learner, course):
 
 def test_learner_preference_set_updates_in_place(learner):
     services.learner_preference_set(actor=learner, always_warn=True, blur_images=False)
-    preference = services.learner_preference_set(
-        actor=learner, always_warn=False, blur_images=True
-    )
+    preference = services.learner_preference_set(actor=learner, always_warn=False, blur_images=True)
 
     assert (preference.always_warn, preference.blur_images) == (False, True)

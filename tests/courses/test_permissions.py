@@ -69,7 +69,11 @@ def test_unapproved_trainer_cannot_edit(trainer):
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [(Course.Status.PUBLISHED, True), (Course.Status.DRAFT, False), (Course.Status.ARCHIVED, False)],
+    [
+        (Course.Status.PUBLISHED, True),
+        (Course.Status.DRAFT, False),
+        (Course.Status.ARCHIVED, False),
+    ],
 )
 def test_learner_sees_only_published_courses(learner, status, expected):
     course = CourseFactory(status=status)
@@ -118,7 +122,9 @@ def test_learner_sees_courses_for_their_country(learner):
     [("England and Wales", True), ("england  AND wales", True), ("Scotland", False), ("", False)],
 )
 def test_jurisdiction_audience(learner, jurisdiction, expected):
-    course = CourseFactory(jurisdictions="England and Wales", jurisdiction_key="|england and wales|")
+    course = CourseFactory(
+        jurisdictions="England and Wales", jurisdiction_key="|england and wales|"
+    )
     learner.jurisdiction = jurisdiction
 
     assert _can("courses.view_course", learner, course) is expected

@@ -93,7 +93,9 @@ def test_enrol_is_post_only(client_as, learner, course):
 def test_lesson_needs_enrolment(client_as, learner, course):
     first = _first_lesson(course)
 
-    response = client_as(learner).get(reverse("courses:lesson", args=[course.slug, first.lesson_id]))
+    response = client_as(learner).get(
+        reverse("courses:lesson", args=[course.slug, first.lesson_id])
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("courses:course", args=[course.slug])
@@ -310,9 +312,10 @@ def test_certificate_page_is_only_for_its_holder(client_as, learner, other_agenc
         services.lesson_complete(actor=learner, lesson_version=version)
     code = learner.certificates.get().code
 
-    assert client_as(other_agency_learner).get(
-        reverse("courses:certificate", args=[code])
-    ).status_code == 404
+    assert (
+        client_as(other_agency_learner).get(reverse("courses:certificate", args=[code])).status_code
+        == 404
+    )
     assert client_as(learner).get(reverse("courses:certificate", args=[code])).status_code == 200
 
 
@@ -331,14 +334,14 @@ def test_public_verification_shows_only_name_course_and_validity(client, learner
     assert learner.agency.name not in body
 
 
-def test_public_verification_of_an_unknown_code_is_404(client):
+def test_public_verification_of_an_unknown_code_is_404(client, db):
     response = client.get(reverse("courses:verify_code", args=["AAAA-BBBB-CCCC"]))
 
     assert response.status_code == 404
     assert "No certificate has this code" in response.content.decode()
 
 
-def test_verify_form_redirects_to_the_code(client):
+def test_verify_form_redirects_to_the_code(client, db):
     response = client.get(reverse("courses:verify"), {"code": "abcd-efgh-jkmn"})
 
     assert response["Location"] == reverse("courses:verify_code", args=["ABCD-EFGH-JKMN"])

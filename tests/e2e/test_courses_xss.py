@@ -49,23 +49,23 @@ OWN_PAYLOADS = [
     "[ref][1]\n\n[1]: javascript:alert(1)",
     '[ref][1]\n\n[1]: x "t" onmouseover=alert(1)',
     "<javascript:alert(1)>",
-    "<https://example.org/\"onmouseover=\"alert(1)>",
+    '<https://example.org/"onmouseover="alert(1)>',
     "| a | b |\n|---|---|\n| <img src=x onerror=alert(1)> | <svg onload=alert(1)> |",
     "Text[^1]\n\n[^1]: <img src=x onerror=alert(1)>",
-    "[TOC]\n\n# <img src=x onerror=alert(1)>\n\n## x\"><script>alert(1)</script>",
+    '[TOC]\n\n# <img src=x onerror=alert(1)>\n\n## x"><script>alert(1)</script>',
     "```\n</code></pre><script>alert(1)</script>\n```",
-    "```html\" onmouseover=\"alert(1)\n<b>x</b>\n```",
+    '```html" onmouseover="alert(1)\n<b>x</b>\n```',
     "<details open ontoggle=alert(1)><summary>x</summary></details>",
-    "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
-    "<a href=\" &#14;  javascript:alert(1)\">x</a>",
-    "<div markdown=\"1\">[x](javascript:alert(1))</div>",
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href=" &#14;  javascript:alert(1)">x</a>',
+    '<div markdown="1">[x](javascript:alert(1))</div>',
     "*[HTML]: <img src=x onerror=alert(1)>\n\nHTML",
-    "<p id=\"main\">clobber</p><form id=\"csrf\"><input name=\"x\"></form>",
-    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text x=\"20\" y=\"20\">x</text></a></svg>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    '<p id="main">clobber</p><form id="csrf"><input name="x"></form>',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">x</text></a></svg>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
     "<style>@import 'https://evil.example/x.css';</style>",
-    "<base href=\"javascript:alert(1)//\">[x](/path)",
+    '<base href="javascript:alert(1)//">[x](/path)',
 ]
 
 PARENT_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>xss</title>
@@ -173,9 +173,7 @@ def _run(browser, outputs: list[str]) -> tuple[set[int], list, list]:
                     top_hits.append((start, kind))
                 else:
                     executed.add(start + int(index))
-            dangerous.extend(
-                (start + int(i), what) for i, what in page.evaluate(FIND_DANGEROUS)
-            )
+            dangerous.extend((start + int(i), what) for i, what in page.evaluate(FIND_DANGEROUS))
             top_hits.extend((start, f"dialog {kind}") for kind in dialogs)
             page.close()
     finally:
