@@ -70,7 +70,10 @@ class SignupDetailsForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     profession = forms.ModelChoiceField(
-        label=_("Profession"), queryset=Profession.objects.all(), required=False
+        label=_("Profession"),
+        queryset=Profession.objects.all(),
+        required=False,
+        empty_label=_("Not set"),
     )
     jurisdiction = forms.CharField(
         label=_("Jurisdiction"),
@@ -155,7 +158,10 @@ class InviteForm(forms.Form):
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("No unit yet")
     )
     profession = forms.ModelChoiceField(
-        label=_("Profession"), queryset=Profession.objects.all(), required=False
+        label=_("Profession"),
+        queryset=Profession.objects.all(),
+        required=False,
+        empty_label=_("Not set"),
     )
     preferred_language = forms.ChoiceField(label=_("Language of the invitation"), choices=())
 

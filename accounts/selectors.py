@@ -185,6 +185,15 @@ def erasure_request_current_for(*, user: User):
 
 
 def user_session_list(*, user: User):
+    """The person's sessions that are still alive (ended ones wait for the daily purge)."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
     from .models import UserSession
 
-    return UserSession.objects.filter(user=user).order_by("-created_at")
+    sessions = UserSession.objects.filter(user=user).order_by("-created_at")
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        sessions = sessions.filter(session_key__in=live)
+    return sessions

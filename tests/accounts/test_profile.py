@@ -278,3 +278,18 @@ def test_learner_cannot_decide_erasure_by_service(learner, trainer):
         services.erasure_request_complete(actor=learner, erasure_request=erasure)
     erasure.refresh_from_db()
     assert erasure.status == ErasureRequest.Status.OPEN
+
+
+def test_profile_lists_only_live_sessions(learner, signed_in, time_machine):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
+    signed_in(learner)
+    time_machine.shift(timedelta(hours=1))
+    client = signed_in(learner)
+
+    response = client.get(reverse("accounts:profile"))
+
+    assert len(response.context["sessions"]) == 1
