@@ -12,7 +12,14 @@ from django.utils import timezone
 from accounts.models import User
 
 from .demo_courses import COURSES, DRILL, VARIANTS
-from .demo_reference import FOLLOW_UP_ACTIONS, GLOSSARY, LUXEMBOURG, PRIORITY_LEVELS
+from .demo_reference import (
+    COMPETENCIES,
+    FOLLOW_UP_ACTIONS,
+    GLOSSARY,
+    LUXEMBOURG,
+    PRIORITY_LEVELS,
+    TAGS,
+)
 from .models import (
     Competency,
     Course,
@@ -22,7 +29,6 @@ from .models import (
     FollowUpAction,
     GlossaryTerm,
     Lesson,
-    LessonVariant,
     LessonVersion,
     Module,
     PriorityLevel,
@@ -32,27 +38,6 @@ from .models import (
 from .rendering import markdown_render_safe
 
 TRAINER = "trainer@nps.example"
-
-TAGS = [
-    # Same slugs as mentoring's demo: the vocabularies are shared.
-    ("end-to-end-encryption", "encryption", "End-to-end encryption", "Chiffrement de bout en bout"),
-    ("livestreaming", "platform", "Livestreaming", "Diffusion en direct"),
-    ("financial-sextortion", "offender_method", "Financial sextortion", "Sextorsion financière"),
-    ("gaming-platforms", "platform", "Gaming platforms", "Plateformes de jeu"),
-    ("grooming", "offender_method", "Grooming", "Pédopiégeage"),
-    ("victim-identification", "practice", "Victim identification", "Identification des victimes"),
-    ("digital-forensics", "technique", "Digital forensics", "Criminalistique numérique"),
-    ("international-cooperation", "jurisdiction", "International cooperation", "Coopération internationale"),
-]  # fmt: skip
-
-COMPETENCIES = [
-    ("use-shared-terminology", "Use the shared terminology", "Utiliser la terminologie commune"),
-    ("plan-victim-centred-interview", "Plan a victim-centred interview", "Préparer une audition centrée sur la victime"),
-    ("apply-shared-priority-levels", "Apply the shared priority levels", "Appliquer les niveaux de priorité communs"),
-    ("brief-duty-team-on-referral", "Brief a duty team on a new referral", "Présenter un nouveau signalement à l'équipe de permanence"),
-    ("plan-investigation-encrypted-services", "Plan an investigation involving encrypted services", "Préparer une enquête impliquant des services chiffrés"),
-    ("recognise-secondary-trauma", "Recognise signs of secondary trauma", "Reconnaître les signes du traumatisme secondaire"),
-]  # fmt: skip
 
 
 def _say(stdout, text: str) -> None:
@@ -136,9 +121,12 @@ def _course(trainer, spec, tags, competencies) -> Course:
         module = Module.objects.filter(course=course, title=module_spec["title"]).first()
         if module is None:
             module = Module.objects.create(
-                course=course, position=position, title=module_spec["title"],
-                summary=module_spec["summary"], cooldown_minutes=1,
-            )  # fmt: skip
+                course=course,
+                position=position,
+                title=module_spec["title"],
+                summary=module_spec["summary"],
+                cooldown_minutes=1,
+            )
             module.topic_tags.set([tags[s] for s in module_spec["tags"] if s in tags])
             for lesson in module_spec["lessons"]:
                 lesson_create(

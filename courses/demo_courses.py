@@ -1,10 +1,17 @@
+# ruff: noqa: E501  (prose: long lines are easier to review as sentences)
 """Demo courses, written for this project: sober, text-only, at the level of a training
 manual. Facts about the conventions can be checked against the Council of Europe treaty
 office (CETS No. 201, ETS No. 185). Nothing here is case material."""
 
 from __future__ import annotations
 
-S, M, TF, O, T = "single", "multiple", "true_false", "ordering", "short_text"
+SINGLE, MULTIPLE, TRUE_FALSE, ORDERING, SHORT_TEXT = (
+    "single",
+    "multiple",
+    "true_false",
+    "ordering",
+    "short_text",
+)
 
 FOUNDATIONS = {
     "slug": "foundations-online-child-protection",
@@ -85,7 +92,7 @@ lesson editor flags terms to avoid, so course materials stay consistent.
             ],
             "questions": [
                 {
-                    "kind": S,
+                    "kind": SINGLE,
                     "prompt": "Which term do the shared guidelines prefer for images that record the sexual abuse of a child?",
                     "choices": [
                         ("Child sexual abuse material", True, "Yes: it names the abuse."),
@@ -99,13 +106,13 @@ lesson editor flags terms to avoid, so course materials stay consistent.
                     "explanation": "Every such image records the abuse of a real child; the preferred term says so.",
                 },
                 {
-                    "kind": TF,
+                    "kind": TRUE_FALSE,
                     "prompt": "When you quote a law that still uses an outdated term, you should quote it accurately.",
                     "true": True,
                     "explanation": "Quote the law as written; use the preferred terms in your own words.",
                 },
                 {
-                    "kind": M,
+                    "kind": MULTIPLE,
                     "prompt": "Which words should be used with care? Choose every answer that applies.",
                     "choices": [
                         ("Paedophile", True, "A clinical diagnosis, not a description of conduct."),
@@ -119,7 +126,7 @@ lesson editor flags terms to avoid, so course materials stay consistent.
                     "explanation": "Describe the conduct and its effect on the child.",
                 },
                 {
-                    "kind": T,
+                    "kind": SHORT_TEXT,
                     "prompt": "In which city were the 2016 terminology guidelines adopted?",
                     "accepted": "Luxembourg",
                     "explanation": "They are known as the Luxembourg Guidelines.",
@@ -184,7 +191,7 @@ has ratified before relying on them.
             ],
             "questions": [
                 {
-                    "kind": S,
+                    "kind": SINGLE,
                     "prompt": "Which article of the Lanzarote Convention covers the solicitation of children for sexual purposes?",
                     "choices": [
                         ("Article 23", True, "Correct."),
@@ -198,7 +205,7 @@ has ratified before relying on them.
                     "explanation": "Article 23 requires states to criminalise grooming that leads to a proposal to meet.",
                 },
                 {
-                    "kind": O,
+                    "kind": ORDERING,
                     "prompt": "Put these in the order in which they usually happen when evidence is held by a provider abroad.",
                     "choices": [
                         ("Ask the provider to preserve the data", True, ""),
@@ -208,7 +215,7 @@ has ratified before relying on them.
                     "explanation": "Preserve first, so the data still exists when the order arrives.",
                 },
                 {
-                    "kind": TF,
+                    "kind": TRUE_FALSE,
                     "prompt": "Only member states of the Council of Europe can join the Budapest Convention.",
                     "true": False,
                     "explanation": "Both conventions are open to states outside the Council of Europe.",
@@ -266,7 +273,7 @@ contains no case material.
             ],
             "questions": [
                 {
-                    "kind": M,
+                    "kind": MULTIPLE,
                     "prompt": "Which practices are part of a victim-centred approach? Choose every answer that applies.",
                     "choices": [
                         ("Planning who speaks to the child before contact", True, "Yes."),
@@ -284,7 +291,7 @@ contains no case material.
                     "explanation": "Plan, coordinate, and keep interviews to the minimum necessary.",
                 },
                 {
-                    "kind": TF,
+                    "kind": TRUE_FALSE,
                     "prompt": "A child threatened with the release of images who mentions self-harm is an urgent case.",
                     "true": True,
                     "explanation": "Signs of self-harm put the case at the highest priority level.",
@@ -354,7 +361,7 @@ a decision to a partner who uses another scale.
             ],
             "questions": [
                 {
-                    "kind": S,
+                    "kind": SINGLE,
                     "prompt": "A suspect who shares a small amount of material lives with two young children. Which level?",
                     "choices": [
                         ("2 High", True, "Access to children drives the level."),
@@ -368,7 +375,7 @@ a decision to a partner who uses another scale.
                     "explanation": "Start from the child: access to children makes it level 2.",
                 },
                 {
-                    "kind": O,
+                    "kind": ORDERING,
                     "prompt": "Order the levels from the most to the least urgent.",
                     "choices": [
                         ("Critical", True, ""),
@@ -380,7 +387,7 @@ a decision to a partner who uses another scale.
                     "explanation": "1 Critical to 5 Information.",
                 },
                 {
-                    "kind": TF,
+                    "kind": TRUE_FALSE,
                     "prompt": "Once set, a priority level should not change during the investigation.",
                     "true": False,
                     "explanation": "Re-assess whenever the facts change.",
@@ -431,7 +438,7 @@ twice or not at all.
             ],
             "questions": [
                 {
-                    "kind": M,
+                    "kind": MULTIPLE,
                     "prompt": "In a level 1 referral, which actions start at once? Choose every answer that applies.",
                     "choices": [
                         ("Inform the duty supervisor", True, "Yes."),
@@ -441,7 +448,7 @@ twice or not at all.
                     "explanation": "Level 1 actions run in parallel, within hours.",
                 },
                 {
-                    "kind": T,
+                    "kind": SHORT_TEXT,
                     "prompt": "Which round-the-clock network of contact points does the Budapest Convention set up? (Give its name.)",
                     "accepted": "24/7 network\n24/7\n24 7 network",
                     "explanation": "Article 35: the 24/7 network.",
@@ -512,7 +519,7 @@ these small traces is how most such cases are solved.
             ],
             "questions": [
                 {
-                    "kind": M,
+                    "kind": MULTIPLE,
                     "prompt": "With end-to-end encryption, which may the service provider still hold? Choose every answer that applies.",
                     "choices": [
                         ("Registration details of the account", True, "Often held."),
@@ -530,7 +537,7 @@ these small traces is how most such cases are solved.
                     "explanation": "Content is protected; much around it is not.",
                 },
                 {
-                    "kind": TF,
+                    "kind": TRUE_FALSE,
                     "prompt": "A VPN provider can see the traffic it carries for its users.",
                     "true": True,
                     "explanation": "A VPN moves trust from the local network to the VPN provider.",
@@ -563,7 +570,7 @@ early, especially for anything covert.
             ],
             "questions": [
                 {
-                    "kind": O,
+                    "kind": ORDERING,
                     "prompt": "Put these steps in a sensible order for an identified account.",
                     "choices": [
                         ("Ask the provider to preserve the account data", True, ""),
@@ -573,7 +580,7 @@ early, especially for anything covert.
                     "explanation": "Preserve before anything overt; deconflict before acting.",
                 },
                 {
-                    "kind": S,
+                    "kind": SINGLE,
                     "prompt": "Why plan for devices to be found unlocked where the law allows?",
                     "choices": [
                         ("Once locked, encrypted content may be out of reach", True, "Correct."),
@@ -641,7 +648,7 @@ Noticing these signs is not weakness. It is the first step to keeping them from 
             ],
             "questions": [
                 {
-                    "kind": S,
+                    "kind": SINGLE,
                     "prompt": "Which term describes exhaustion from demands that exceed resources?",
                     "choices": [
                         ("Burnout", True, "Correct."),
@@ -655,7 +662,7 @@ Noticing these signs is not weakness. It is the first step to keeping them from 
                     "explanation": "Burnout is about workload and resources; the others about exposure.",
                 },
                 {
-                    "kind": TF,
+                    "kind": TRUE_FALSE,
                     "prompt": "Experienced staff are not affected by exposure.",
                     "true": False,
                     "explanation": "Exposure affects everyone; experience brings habits, not immunity.",
@@ -705,7 +712,7 @@ emergency services.
             ],
             "questions": [
                 {
-                    "kind": M,
+                    "kind": MULTIPLE,
                     "prompt": "Which habits reduce the impact of reviewing material? Choose every answer that applies.",
                     "choices": [
                         ("Reviewing with the sound off where possible", True, "Yes."),
@@ -719,7 +726,7 @@ emergency services.
                     "explanation": "Limit exposure, reduce intensity, stop at a fixed time.",
                 },
                 {
-                    "kind": TF,
+                    "kind": TRUE_FALSE,
                     "prompt": "Supervisors see the answers of your wellbeing check-ins.",
                     "true": False,
                     "explanation": "Only you and your agency's wellbeing lead see them.",
@@ -885,5 +892,5 @@ DRILL = {
             ["deconflict", "intel-log"],
             "Already under investigation: level 5 for you; pass anything new to the owning unit.",
         ),
-    ],  # fmt: skip
+    ],
 }

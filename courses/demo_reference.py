@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (prose: long lines are easier to review as sentences)
 """Reference library defaults for the demo: the illustrative priority levels of DOMAIN.md,
 follow-up actions, and a glossary. Every explanation is written for this project; the
 Luxembourg Guidelines are cited, not reproduced."""
@@ -268,5 +269,51 @@ GLOSSARY = [
         "The person harmed by a crime. Some people prefer 'survivor'; ask them. In legal "
         "documents, use the term your procedure uses.",
         "",
+    ),
+]
+
+TAGS = [
+    # Same slugs as mentoring's demo: the vocabularies are shared.
+    ("end-to-end-encryption", "encryption", "End-to-end encryption", "Chiffrement de bout en bout"),
+    ("livestreaming", "platform", "Livestreaming", "Diffusion en direct"),
+    ("financial-sextortion", "offender_method", "Financial sextortion", "Sextorsion financière"),
+    ("gaming-platforms", "platform", "Gaming platforms", "Plateformes de jeu"),
+    ("grooming", "offender_method", "Grooming", "Pédopiégeage"),
+    ("victim-identification", "practice", "Victim identification", "Identification des victimes"),
+    ("digital-forensics", "technique", "Digital forensics", "Criminalistique numérique"),
+    (
+        "international-cooperation",
+        "jurisdiction",
+        "International cooperation",
+        "Coopération internationale",
+    ),
+]
+
+COMPETENCIES = [
+    ("use-shared-terminology", "Use the shared terminology", "Utiliser la terminologie commune"),
+    (
+        "plan-victim-centred-interview",
+        "Plan a victim-centred interview",
+        "Préparer une audition centrée sur la victime",
+    ),
+    (
+        "apply-shared-priority-levels",
+        "Apply the shared priority levels",
+        "Appliquer les niveaux de priorité communs",
+    ),
+    (
+        "brief-duty-team-on-referral",
+        "Brief a duty team on a new referral",
+        "Présenter un nouveau signalement à l'équipe de permanence",
+    ),
+    (
+        "plan-investigation-encrypted-services",
+        "Plan an investigation involving encrypted services",
+        "Préparer une enquête impliquant des services chiffrés",
+    ),
+    (
+        "recognise-secondary-trauma",
+        "Recognise signs of secondary trauma",
+        "Reconnaître les signes du traumatisme secondaire",
     ),
 ]

@@ -266,9 +266,11 @@ def test_cooldown_blocks_a_new_attempt_until_it_has_passed(enrolled, module, tra
         services.quiz_attempt_submit(
             actor=enrolled, attempt=attempt, answers=_wrong_answers(attempt)
         )
-    with time_machine.travel(start + datetime.timedelta(minutes=29), tick=False):
-        with pytest.raises(ValidationError):
-            services.quiz_attempt_start(actor=enrolled, module=module)
+    with (
+        time_machine.travel(start + datetime.timedelta(minutes=29), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        services.quiz_attempt_start(actor=enrolled, module=module)
     with time_machine.travel(start + datetime.timedelta(minutes=31), tick=False):
         assert services.quiz_attempt_start(actor=enrolled, module=module).number == 2
 

@@ -117,7 +117,8 @@ FIND_DANGEROUS = r"""() => {
   for (const frame of document.querySelectorAll('iframe')) {
     const index = Number(frame.dataset.index);
     let doc;
-    try { doc = frame.contentDocument; } catch (e) { found.push([index, 'inaccessible']); continue; }
+    try { doc = frame.contentDocument; }
+    catch (e) { found.push([index, 'inaccessible']); continue; }
     if (!doc) { found.push([index, 'no document']); continue; }
     for (const el of doc.querySelectorAll('*')) {
       if (el.id === '__instr') continue;
