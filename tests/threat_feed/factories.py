@@ -46,6 +46,8 @@ class TrendItemFactory(factory.django.DjangoModelFactory):
         lambda o: item_content_hash(title=o.title, summary=o.summary)
     )
     dated_at = factory.LazyFunction(timezone.now)
+    status = TrendItem.Status.NEW
+    triaged_at = factory.LazyAttribute(lambda o: None if o.status == "new" else timezone.now())
 
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):
@@ -56,7 +58,6 @@ class TrendItemFactory(factory.django.DjangoModelFactory):
 class RelevantItemFactory(TrendItemFactory):
     status = TrendItem.Status.RELEVANT
     severity = 2
-    triaged_at = factory.LazyFunction(timezone.now)
 
 
 class TagRuleFactory(factory.django.DjangoModelFactory):
