@@ -25,3 +25,14 @@ class CoursesConfig(AppConfig):
         from .demo import seed_courses
 
         demo_seeder_register(name="courses", seed=seed_courses, order=20)
+
+        from accounts.privacy import privacy_register
+
+        from .privacy_parts import DESCRIBES, courses_data_erase, courses_data_export
+
+        privacy_register(
+            name="courses",
+            describes=DESCRIBES,
+            export=courses_data_export,
+            erase=courses_data_erase,
+        )
