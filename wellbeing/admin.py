@@ -21,7 +21,15 @@ class InstrumentAdmin(admin.ModelAdmin):
     """Read-only: an instrument's wording may not be changed; load a new version instead
     (manage.py load_instrument / load_proqol)."""
 
-    list_display = ("code", "version", "name", "recall_days", "is_current", "is_active", "loaded_at")
+    list_display = (
+        "code",
+        "version",
+        "name",
+        "recall_days",
+        "is_current",
+        "is_active",
+        "loaded_at",
+    )
     list_filter = ("is_current", "is_active")
     readonly_fields = ("code", "version", "name", "recall_days", "default_cadence_days",
                        "is_current", "source", "loaded_at", "checksum", "spec")  # fmt: skip

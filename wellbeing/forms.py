@@ -60,8 +60,7 @@ class CheckInForm(forms.Form):
 
     def answers(self) -> dict[int, str]:
         return {
-            int(name.split("_", 1)[1]): self.cleaned_data.get(name, "")
-            for name in self.item_fields
+            int(name.split("_", 1)[1]): self.cleaned_data.get(name, "") for name in self.item_fields
         }
 
     def clean(self):

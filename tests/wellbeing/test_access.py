@@ -78,7 +78,11 @@ def test_a_covering_lead_reads_each_page_and_leaves_an_audit_row(
     assert response.status_code == 200
     assert learner.get_full_name() in response.content.decode()
     event = AuditEvent.objects.get(actor=wellbeing_lead, subject_user=learner)
-    assert event.action in ("wellbeing.checkin_viewed", "wellbeing.case_viewed", "wellbeing.person_viewed")
+    assert event.action in (
+        "wellbeing.checkin_viewed",
+        "wellbeing.case_viewed",
+        "wellbeing.person_viewed",
+    )
     assert SECRET not in str(event.details) and SECRET not in event.target_label
 
 
@@ -93,7 +97,9 @@ def test_everyone_else_gets_404_on_every_content_page(request, client_as, flagge
 
 
 @pytest.mark.parametrize("role", DENIED)
-def test_denied_reads_leave_no_audit_row_about_the_person(request, client_as, learner, flagged, role):
+def test_denied_reads_leave_no_audit_row_about_the_person(
+    request, client_as, learner, flagged, role
+):
     client = client_as(request.getfixturevalue(role))
     for url in content_urls(flagged):
         client.get(url)
@@ -127,7 +133,9 @@ def test_the_django_admin_index_lists_only_configuration(client_as, superuser, f
 
 @pytest.mark.parametrize("role", ["learner", "peer", "supervisor", "trainer", "agency_admin",
                                   "platform_admin", "other_lead"])  # fmt: skip
-def test_the_review_queue_is_404_for_anyone_who_covers_no_one_here(request, client_as, flagged, role):
+def test_the_review_queue_is_404_for_anyone_who_covers_no_one_here(
+    request, client_as, flagged, role
+):
     response = client_as(request.getfixturevalue(role)).get(reverse("wellbeing:queue"))
 
     if role == "other_lead":

@@ -71,7 +71,7 @@ def test_answers_before_the_period_do_not_count(unit, make_checkin, who5):
     for person in people_in(unit, 5):
         make_checkin(person, days_ago=120)
 
-    rows, total = aggregates_for(agency=unit.agency, instrument=who5, since=since())
+    _rows, total = aggregates_for(agency=unit.agency, instrument=who5, since=since())
 
     assert total.answered == 0
 
@@ -97,7 +97,9 @@ def test_the_page_says_not_enough_responses(client_as, unit, wellbeing_lead, mak
     assert AuditEvent.objects.filter(action="wellbeing.aggregates_viewed").exists()
 
 
-def test_the_csv_hides_small_groups_and_is_audited(client_as, unit, agency_admin, make_checkin, who5):
+def test_the_csv_hides_small_groups_and_is_audited(
+    client_as, unit, agency_admin, make_checkin, who5
+):
     for person in people_in(unit, 3):
         make_checkin(person)
 
@@ -116,7 +118,8 @@ def test_aggregates_are_404_for_other_roles(request, client_as, who5, role):
 
 def test_an_agency_admin_cannot_pick_another_agency(client_as, agency_admin, other_lead, who5):
     response = client_as(agency_admin).get(
-        reverse("wellbeing:aggregates") + f"?agency={other_lead.agency_id}&instrument=who5&period=90"
+        reverse("wellbeing:aggregates")
+        + f"?agency={other_lead.agency_id}&instrument=who5&period=90"
     )
 
     assert other_lead.agency.name not in response.content.decode()

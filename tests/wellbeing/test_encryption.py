@@ -91,5 +91,8 @@ def test_a_malformed_key_is_a_configuration_error():
 
     from wellbeing.crypto import text_encrypt
 
-    with override_settings(FIELD_ENCRYPTION_KEYS=["not-a-key"]), pytest.raises(ImproperlyConfigured):
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=["not-a-key"]),
+        pytest.raises(ImproperlyConfigured),
+    ):
         text_encrypt("x")

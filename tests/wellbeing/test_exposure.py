@@ -44,7 +44,9 @@ def test_going_over_the_default_five_hours_prompts_a_break_and_a_check_in(client
 
 
 def test_exactly_the_limit_is_not_over(learner):
-    _entry, over = exposure_log(actor=learner, day=timezone.localdate(), hours=Decimal("5"), kind="video")
+    _entry, over = exposure_log(
+        actor=learner, day=timezone.localdate(), hours=Decimal("5"), kind="video"
+    )
 
     assert over is False
 
@@ -111,9 +113,11 @@ def test_the_week_view_totals_days_against_the_limit(client_as, learner):
     monday = today - timedelta(days=today.weekday())
     ExposureEntry.objects.create(person=learner, day=monday, hours=Decimal("6"), kind="video")
 
-    page = client_as(learner).get(
-        reverse("wellbeing:exposure") + f"?week={monday.isoformat()}"
-    ).content.decode()
+    page = (
+        client_as(learner)
+        .get(reverse("wellbeing:exposure") + f"?week={monday.isoformat()}")
+        .content.decode()
+    )
 
     assert "over the limit" in page
 
@@ -144,7 +148,8 @@ def test_someone_elses_exposure_record_is_404(client_as, learner, peer):
 
 def test_the_consent_setting_is_saved(client_as, learner):
     client_as(learner).post(
-        reverse("wellbeing:preferences"), {"notify_lead_over_limit": "on", "reminders_enabled": "on"}
+        reverse("wellbeing:preferences"),
+        {"notify_lead_over_limit": "on", "reminders_enabled": "on"},
     )
 
     assert PersonWellbeingSettings.objects.get(person=learner).notify_lead_over_limit

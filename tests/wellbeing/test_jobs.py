@@ -108,7 +108,10 @@ def test_the_agency_cadence_is_used(learner, make_checkin):
 
 
 def test_the_reminder_task_calls_the_service(learner, who5):
-    assert tasks.reminders_send_chunk(person_ids=[learner.pk], day=timezone.localdate().isoformat()) == 1
+    assert (
+        tasks.reminders_send_chunk(person_ids=[learner.pk], day=timezone.localdate().isoformat())
+        == 1
+    )
 
 
 def test_a_follow_up_due_today_reminds_the_lead_who_set_it(make_checkin, learner, wellbeing_lead):
@@ -130,7 +133,9 @@ def test_closed_cases_get_no_follow_up_reminder(make_checkin, learner, wellbeing
     assert review_follow_ups_remind(day=timezone.localdate()) == {"reminded": 0}
 
 
-def test_retention_deletes_check_ins_older_than_24_months_by_default(make_checkin, learner, wellbeing_lead):
+def test_retention_deletes_check_ins_older_than_24_months_by_default(
+    make_checkin, learner, wellbeing_lead
+):
     old = make_checkin(learner, days_ago=24 * 31 + 5, wants_to_talk=True)
     review_note_add(actor=wellbeing_lead, case=old.review_case, text="old note")
     recent = make_checkin(learner, days_ago=300)
@@ -154,7 +159,9 @@ def test_retention_follows_each_agencys_setting(make_checkin, learner, other_age
 
 def test_retention_also_deletes_old_exposure_and_cleared_flags(learner):
     long_ago = timezone.now() - timedelta(days=800)
-    ExposureEntry.objects.create(person=learner, day=long_ago.date(), hours=Decimal("1"), kind="text")
+    ExposureEntry.objects.create(
+        person=learner, day=long_ago.date(), hours=Decimal("1"), kind="text"
+    )
     AdjustmentFlag.objects.create(person=learner, set_at=long_ago, cleared_at=long_ago)
     active = AdjustmentFlag.objects.create(person=learner, set_at=long_ago)
 

@@ -48,7 +48,9 @@ def test_the_export_holds_answers_words_notes_and_exposure(make_checkin, learner
     assert checkin["free_text"] == "my words"
     assert checkin["would_like_to_talk"] is True
     assert data["reviews"][0]["entries"][0]["note"] == "lead's note"
-    assert data["exposure"] == [{"day": timezone.localdate().isoformat(), "hours": "2.00", "kind": "video"}]
+    assert data["exposure"] == [
+        {"day": timezone.localdate().isoformat(), "hours": "2.00", "kind": "video"}
+    ]
     assert data["preferences"]["tell_lead_over_exposure_limit"] is True
     assert len(data["adjustment_recommendations"]) == 1
 
@@ -77,7 +79,9 @@ def test_erase_removes_everything_the_person_has_in_wellbeing(
 
     assert list(CheckIn.objects.all()) == [kept]
     for model in (ReviewCase, ReviewEntry, ExposureEntry, AdjustmentFlag, PersonWellbeingSettings):
-        assert not model.objects.filter(**({"case__person": learner} if model is ReviewEntry else {"person": learner})).exists()
+        assert not model.objects.filter(
+            **({"case__person": learner} if model is ReviewEntry else {"person": learner})
+        ).exists()
 
 
 def test_own_erase_needs_the_confirmation_box(client_as, make_checkin, learner):
@@ -105,4 +109,6 @@ def test_audit_rows_survive_erasure(client_as, make_checkin, learner, wellbeing_
 
     privacy_erase(user=learner)
 
-    assert AuditEvent.objects.filter(action="wellbeing.checkin_viewed", subject_user=learner).exists()
+    assert AuditEvent.objects.filter(
+        action="wellbeing.checkin_viewed", subject_user=learner
+    ).exists()

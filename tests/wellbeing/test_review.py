@@ -158,9 +158,11 @@ def test_the_person_sees_the_status_of_their_review_but_not_the_notes(
     review_note_add(actor=wellbeing_lead, case=case, text="Lead's own working note")
     review_case_status_set(actor=wellbeing_lead, case=case, status="contacted")
 
-    page = client_as(learner).get(
-        reverse("wellbeing:checkin_detail", args=[case.checkin_id])
-    ).content.decode()
+    page = (
+        client_as(learner)
+        .get(reverse("wellbeing:checkin_detail", args=[case.checkin_id]))
+        .content.decode()
+    )
 
     assert "Contacted" in page
     assert "working note" not in page

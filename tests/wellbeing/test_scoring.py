@@ -113,7 +113,9 @@ def test_change_flag_fires_at_exactly_the_threshold():
         "scale": [{"value": v, "label": {"en": str(v)}} for v in range(0, 11)],
         "items": [{"number": 1, "text": {"en": "x"}}],
         "scales": [{"code": "s", "items": [1]}],
-        "flags": [{"code": "drop", "severity": 2, "when": {"change": {"scale": "s", "drop_gte": 10}}}],
+        "flags": [
+            {"code": "drop", "severity": 2, "when": {"change": {"scale": "s", "drop_gte": 10}}}
+        ],
     }
 
     assert score(spec, {1: 0}, previous={"s": 10}).flags == ["drop"]

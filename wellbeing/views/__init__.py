@@ -1,3 +1,18 @@
+from .own import (
+    access,
+    checkin,
+    checkin_detail,
+    exposure,
+    exposure_delete,
+    history,
+    home,
+    instruments,
+    my_data,
+    my_data_erase,
+    my_data_export,
+    preferences,
+    resources,
+)
 from .staff import (
     adjustment,
     agency_settings,
@@ -14,21 +29,6 @@ from .staff import (
     resource_delete,
     resources_manage,
     team,
-)
-from .own import (
-    access,
-    checkin,
-    checkin_detail,
-    exposure,
-    exposure_delete,
-    history,
-    home,
-    instruments,
-    my_data,
-    my_data_erase,
-    my_data_export,
-    preferences,
-    resources,
 )
 
 __all__ = [

@@ -3,6 +3,7 @@ except the check-in page, which a covering lead may also open (audited)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, timedelta
 
@@ -110,7 +111,9 @@ def checkin(request):
             initial={"submission_key": services.new_submission_key(), "prompt": prompt},
         )
     others = [
-        d for d in due if d.can_answer and (instrument is None or d.schedule.instrument != instrument)
+        d
+        for d in due
+        if d.can_answer and (instrument is None or d.schedule.instrument != instrument)
     ]
     waiting = [d for d in due if not d.can_answer]
     return render(
@@ -225,13 +228,12 @@ def exposure(request):
     week_start = _week_start(request)
     week = selectors.exposure_week(person=user, week_start=week_start)
     over_day = None
-    try:
+    with contextlib.suppress(ValueError):
         over_day = date.fromisoformat(request.GET.get("over", ""))
-    except ValueError:
-        pass
-    if over_day is not None and selectors.exposure_day_total(
-        person=user, day=over_day
-    ) <= week["limit"]:
+    if (
+        over_day is not None
+        and selectors.exposure_day_total(person=user, day=over_day) <= week["limit"]
+    ):
         over_day = None
     preferences = selectors.person_settings_for(person=user)
     today = timezone.localdate()
@@ -243,7 +245,9 @@ def exposure(request):
             "week": week,
             "week_start": week_start,
             "previous_week": week_start - timedelta(days=7),
-            "next_week": week_start + timedelta(days=7) if week_start + timedelta(days=7) <= today else None,
+            "next_week": week_start + timedelta(days=7)
+            if week_start + timedelta(days=7) <= today
+            else None,
             "over_day": over_day,
             "lead_told": preferences.notify_lead_over_limit,
         },

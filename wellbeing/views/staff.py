@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from datetime import timedelta
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-import rules
 from accounts.models import Agency, User
 from accounts.roles import SUPERVISOR, user_roles
 from accounts.selectors import agency_list_administered_by
@@ -38,8 +38,7 @@ from ..forms import (
     SupportContactForm,
 )
 from ..models import ResourcePage, ReviewCase, SupportContact
-from .common import error_text, form_errors_from, int_or_404, page_of, require_lead
-
+from .common import form_errors_from, int_or_404, page_of, require_lead
 
 # The review queue --------------------------------------------------------------------------
 
@@ -106,13 +105,13 @@ def case(request, pk: int):
 def _case_page(request, item: ReviewCase, *, status_form=None, note_form=None, follow_form=None):
     checkin = item.checkin
     person = item.person
-    others = [
-        c for c in selectors.review_case_list_for_person(person=person) if c.pk != item.pk
-    ]
+    others = [c for c in selectors.review_case_list_for_person(person=person) if c.pk != item.pk]
     history = list(selectors.checkin_list_own(person=person)[:50])
     chart = None
     if checkin.instrument_id:
-        same = [c for c in history if c.instrument_id and c.instrument.code == checkin.instrument.code]
+        same = [
+            c for c in history if c.instrument_id and c.instrument.code == checkin.instrument.code
+        ]
         chart = chart_for(checkin.instrument, same)
     return render(
         request,
@@ -226,7 +225,11 @@ def person(request, pk: int):
             "person": subject,
             "charts": charts,
             "rows": [
-                {"checkin": c, "rows": interpret.scale_rows(c), "flags": interpret.flag_labels(c.flags)}
+                {
+                    "checkin": c,
+                    "rows": interpret.scale_rows(c),
+                    "flags": interpret.flag_labels(c.flags),
+                }
                 for c in checkins[:25]
             ],
             "cases": selectors.review_case_list_for_person(person=subject),
@@ -254,9 +257,11 @@ def adjustment(request, pk: int):
     case_id = request.POST.get("case")
     related = None
     if case_id and case_id.isdigit():
-        related = selectors.review_case_list_visible_to(user=request.user).filter(
-            pk=int(case_id), person=subject
-        ).first()
+        related = (
+            selectors.review_case_list_visible_to(user=request.user)
+            .filter(pk=int(case_id), person=subject)
+            .first()
+        )
     if request.POST.get("action") == "clear":
         services.adjustment_clear(actor=request.user, person=subject, case=related, request=request)
         messages.success(request, _("The adjustment recommendation was removed."))
@@ -409,7 +414,9 @@ def agency_settings(request):
             raise Http404
     instruments = list(selectors.instrument_list_current())
     current = selectors.agency_settings_for(agency_id=agency.pk)
-    schedules = {s.instrument.code: s for s in selectors.schedule_list_for_agency(agency_id=agency.pk)}
+    schedules = {
+        s.instrument.code: s for s in selectors.schedule_list_for_agency(agency_id=agency.pk)
+    }
     if request.method == "POST":
         form = AgencySettingsForm(request.POST, instruments=instruments)
         if form.is_valid():
@@ -427,7 +434,9 @@ def agency_settings(request):
             except PermissionDenied:
                 raise Http404 from None
             else:
-                messages.success(request, _("Wellbeing settings saved for %(agency)s.") % {"agency": agency})
+                messages.success(
+                    request, _("Wellbeing settings saved for %(agency)s.") % {"agency": agency}
+                )
                 return redirect(reverse("wellbeing:agency_settings") + f"?agency={agency.pk}")
     else:
         initial = {
@@ -457,9 +466,7 @@ def _aggregates(request):
     instruments = list(selectors.instrument_list_current())
     if not agencies or not instruments:
         raise Http404
-    form = AggregatesForm(
-        request.GET or None, agencies=agencies, instruments=instruments
-    )
+    form = AggregatesForm(request.GET or None, agencies=agencies, instruments=instruments)
     agency, instrument, days = agencies[0], instruments[0], 90
     if form.is_bound and form.is_valid():
         agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
@@ -473,9 +480,7 @@ def _aggregates(request):
         )
     since = timezone.localdate() - timedelta(days=days)
     rows, total = selectors.aggregates_for(agency=agency, instrument=instrument, since=since)
-    scale = next(
-        s for s in instrument.spec["scales"] if s["code"] == instrument.primary_scale
-    )
+    scale = next(s for s in instrument.spec["scales"] if s["code"] == instrument.primary_scale)
     from ..models.instruments import localised
 
     bands = [(b["code"], localised(b["label"])) for b in scale.get("bands") or []]
@@ -506,7 +511,7 @@ def aggregates(request):
 
 @login_required
 def aggregates_export(request):
-    form, agency, instrument, since, rows, total, bands = _aggregates(request)
+    _form, agency, instrument, since, rows, total, bands = _aggregates(request)
     services.aggregates_view_record(actor=request.user, agency=agency, export=True, request=request)
     codes = [code for code, _label in bands]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -539,6 +544,3 @@ def team(request):
         raise Http404
     page = page_of(request, selectors.team_status_for(supervisor=request.user))
     return render(request, "wellbeing/team.html", {"page": page, "window_days": 14})
-
-
-__all__ = ["error_text"]
