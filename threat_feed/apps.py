@@ -8,9 +8,13 @@ class ThreatFeedConfig(AppConfig):
     verbose_name = _("Trends feed")
 
     def ready(self) -> None:
+        from accounts.privacy import privacy_register
+        from accounts.registries import dashboard_panel_register
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (registers the rules)
+        from .dashboard import trend_dashboard_panel
+        from .privacy_parts import trend_data_erase, trend_data_export
         from .services import KIND_DIGEST, KIND_REVIEW, KIND_SOURCE_PAUSED
 
         notification_kind_register(
@@ -18,3 +22,18 @@ class ThreatFeedConfig(AppConfig):
         )
         notification_kind_register(KIND_REVIEW, _("Trends: curriculum reviews"), "immediate")
         notification_kind_register(KIND_DIGEST, _("Trends: weekly digest"), "immediate")
+        dashboard_panel_register(
+            name="threat_feed",
+            template="threat_feed/_dashboard_panel.html",
+            context=trend_dashboard_panel,
+            order=50,
+        )
+        privacy_register(
+            name="threat_feed",
+            describes=_(
+                "The trend sources you look after, the trend items you wrote, your triage "
+                "decisions and the curriculum reviews you closed."
+            ),
+            export=trend_data_export,
+            erase=trend_data_erase,
+        )

@@ -5,16 +5,18 @@ checking the permission themselves. Jobs (no actor) are the fetch planner and th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import rules
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -497,25 +499,41 @@ def _fetches_prune(*, source: Source) -> None:
         SourceFetch.objects.filter(source=source, pk__lt=oldest_kept).delete()
 
 
+def _tell(*, user: User, kind: str, key: str, url: str, message: Callable[[], tuple]) -> bool:
+    """notification_send with title and body written in the person's language; False when
+    the key was already used (nothing sent)."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        title, body = message()
+        title, body = str(title), str(body)
+    sent = notification_send(user=user, kind=kind, title=title, body=body, url=url, key=key)
+    return sent is not None
+
+
 def _source_paused_notify(*, source: Source) -> None:
     """Tell the source's analysts (every analyst when it has none) that it was paused."""
     people = list(source.owners.filter(is_active=True))
     if not people:
-        people = list(User.objects.filter(is_active=True, groups__name=TRENDS_ANALYST))
+        people = list(User.objects.filter(is_active=True, groups__name=TRENDS_ANALYST).distinct())
     url = reverse("threat_feed:source", args=[source.pk])
     stamp = source.paused_at.strftime("%Y%m%dT%H%M%S") if source.paused_at else "paused"
-    for person in people:
-        notification_send(
-            user=person,
-            kind=KIND_SOURCE_PAUSED,
-            title=_("Trend source paused: %(name)s") % {"name": source.name},
-            body=_(
+
+    def message():
+        return (
+            gettext("Trend source paused: %(name)s") % {"name": source.name},
+            gettext(
                 "%(name)s failed %(n)s times in a row and is no longer fetched. Last error: "
                 "%(error)s Check the address, then resume it."
             )
             % {"name": source.name, "n": source.consecutive_failures, "error": source.last_error},
-            url=url,
+        )
+
+    for person in people:
+        _tell(
+            user=person,
+            kind=KIND_SOURCE_PAUSED,
             key=f"{KIND_SOURCE_PAUSED}:{source.pk}:{stamp}",
+            url=url,
+            message=message,
         )
 
 
@@ -744,3 +762,85 @@ def tag_rules_apply_waiting(*, actor: User, chunk: int = 1000) -> int:
 def curriculum_reviews_open_for_item(*, item: TrendItem) -> list:
     """Placeholder until curriculum reviews exist: nothing to open."""
     return []
+
+
+# --- Weekly digest ------------------------------------------------------------------------
+
+DIGEST_JOB = "threat_feed.weekly_digest"
+DIGEST_CHUNK_SIZE = 500
+
+
+def trend_digest_plan(*, now: datetime | None = None) -> dict | None:
+    """The weekly beat job: when items became relevant in the last 7 days, enqueue one chunk
+    task per DIGEST_CHUNK_SIZE active, approved people (ids in). None when this ISO week
+    already ran (a second beat, a retried task)."""
+    from .tasks import trend_digest_send_chunk
+
+    now = now or timezone.now()
+    year, week, _day = now.isocalendar()
+    period = f"{year}-W{week:02d}"
+    since = now - timedelta(days=7)
+    with transaction.atomic():
+        run = job_run_claim(job=DIGEST_JOB, period=period)
+        if run is None:
+            return None
+        items = TrendItem.objects.filter(
+            status=TrendItem.Status.RELEVANT, triaged_at__gte=since, triaged_at__lt=now
+        ).count()
+        user_ids = (
+            list(
+                User.objects.filter(is_active=True, vetting_status=User.Vetting.APPROVED)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if items
+            else []
+        )
+        chunks = [
+            user_ids[i : i + DIGEST_CHUNK_SIZE] for i in range(0, len(user_ids), DIGEST_CHUNK_SIZE)
+        ]
+        for chunk in chunks:
+            trend_digest_send_chunk.delay_on_commit(
+                user_ids=chunk, period=period, since=since.isoformat(), until=now.isoformat()
+            )
+        result = {"items": items, "people": len(user_ids), "chunks": len(chunks)}
+        job_run_finish(run=run, result=result)
+    return result
+
+
+def trend_digest_deliver(
+    *, user_ids: Sequence[int], period: str, since: datetime, until: datetime
+) -> int:
+    """One digest notification per person for `period` (idempotent by key); returns how
+    many were new. The email follows each person's choice for this kind of notification."""
+    from .selectors import trend_digest_items
+
+    limit = int(feed_setting("THREAT_FEED_DIGEST_MAX_ITEMS"))
+    items = trend_digest_items(since=since, until=until, limit=limit)
+    if not items:
+        return 0
+    total = TrendItem.objects.filter(
+        status=TrendItem.Status.RELEVANT, triaged_at__gte=since, triaged_at__lt=until
+    ).count()
+    url = reverse("threat_feed:feed")
+    key = f"{KIND_DIGEST}:{period}"
+
+    def message():
+        lines = [
+            f"- [{item.get_severity_display()}] {item.title} ({item.source.name})" for item in items
+        ]
+        more = total - len(items)
+        if more > 0:
+            lines.append(gettext("…and %(n)s more in the feed.") % {"n": more})
+        title = translation.ngettext(
+            "Trends this week: %(n)s new relevant item",
+            "Trends this week: %(n)s new relevant items",
+            total,
+        ) % {"n": total}
+        return title, "\n".join(lines)
+
+    sent = 0
+    people = User.objects.filter(pk__in=list(user_ids), is_active=True).order_by("pk")
+    for person in people:
+        sent += _tell(user=person, kind=KIND_DIGEST, key=key, url=url, message=message)
+    return sent

@@ -43,7 +43,9 @@ def test_feed_filters_by_tag_dimension_and_lowest_severity(client_as, learner, t
 def test_feed_ignores_a_forged_filter(client_as, learner):
     RelevantItemFactory(title="Shown")
 
-    response = client_as(learner).get(reverse("threat_feed:feed"), {"tag": "<script>", "severity": "x"})
+    response = client_as(learner).get(
+        reverse("threat_feed:feed"), {"tag": "<script>", "severity": "x"}
+    )
 
     assert response.status_code == 200 and _titles(response) == ["Shown"]
 

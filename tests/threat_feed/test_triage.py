@@ -155,7 +155,10 @@ def test_rule_is_saved_tidied_and_audited(trends_analyst):
     tag = TopicTagFactory()
 
     rule = tag_rule_save(
-        actor=trends_analyst, tag=tag, keywords=" grooming \n\ngrooming\n  voice chat ", whole_word=True
+        actor=trends_analyst,
+        tag=tag,
+        keywords=" grooming \n\ngrooming\n  voice chat ",
+        whole_word=True,
     )
 
     assert rule.keywords == "grooming\nvoice chat"

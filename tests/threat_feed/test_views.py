@@ -43,7 +43,9 @@ def test_analyst_pages_permission_matrix(request, client_as, name, _args, who, s
 
 @pytest.mark.parametrize("who", ["learner", "trainer", "trends_analyst", "supervisor"])
 def test_every_signed_in_person_reads_the_feed(request, client_as, who):
-    assert client_as(request.getfixturevalue(who)).get(reverse("threat_feed:feed")).status_code == 200
+    assert (
+        client_as(request.getfixturevalue(who)).get(reverse("threat_feed:feed")).status_code == 200
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -287,7 +289,12 @@ def test_triage_page_is_404_for_a_missing_item(client_as, trends_analyst):
 def test_rule_form_creates_a_rule(client_as, trends_analyst, topic_tags):
     client_as(trends_analyst).post(
         reverse("threat_feed:rule_create"),
-        {"tag": topic_tags["livestreaming"].pk, "keywords": "livestream\nlive video", "whole_word": "on", "is_active": "on"},
+        {
+            "tag": topic_tags["livestreaming"].pk,
+            "keywords": "livestream\nlive video",
+            "whole_word": "on",
+            "is_active": "on",
+        },
     )
 
     assert TagRule.objects.get().keyword_list() == ["livestream", "live video"]
@@ -305,4 +312,6 @@ def test_rule_delete_asks_first(client_as, trends_analyst):
 
 
 def test_rule_pages_404_for_a_missing_rule(client_as, trends_analyst):
-    assert client_as(trends_analyst).get(reverse("threat_feed:rule_edit", args=[5])).status_code == 404
+    assert (
+        client_as(trends_analyst).get(reverse("threat_feed:rule_edit", args=[5])).status_code == 404
+    )
