@@ -13,7 +13,12 @@ from tests.factories import UserFactory
 
 from .factories import EventFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise remove the rows
+# data migrations made (role groups, beat jobs) for the tests that run after it.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _in_threads(*jobs):

@@ -193,7 +193,7 @@ def test_only_the_mentor_signs_off_a_competency(request, client_as, role, allowe
         ("trainer", 403),
     ],
 )
-def test_oversight_page_is_for_supervisors_and_admins(request, client_as, role, status):
+def test_oversight_page_is_for_supervisors_and_admins(request, client_as, role, status, db):
     response = _as(request, client_as, role).get(reverse("mentoring:oversight"))
 
     assert response.status_code == status
@@ -310,7 +310,7 @@ def draft(trainer):
         ("platform_admin", 200),
     ],
 )
-def test_trainers_and_agency_admins_create_events(request, client_as, role, status):
+def test_trainers_and_agency_admins_create_events(request, client_as, role, status, db):
     response = _as(request, client_as, role).get(reverse("mentoring:event_new"))
 
     assert response.status_code == status
