@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -83,7 +84,12 @@ def assign(request):
         else:
             messages.success(
                 request,
-                _("Course assigned to %(n)s people. They have been told.") % {"n": len(done)},
+                ngettext(
+                    "Course assigned to %(n)s person. They have been told.",
+                    "Course assigned to %(n)s people. They have been told.",
+                    len(done),
+                )
+                % {"n": len(done)},
             )
             return redirect("courses:reports")
     return render(request, "courses/assign.html", {"form": form})
