@@ -11,7 +11,7 @@ from .models.instruments import localised
 from .scoring import scale_range, scale_spec
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 44, 30, 16, 40
 MARKERS = ("circle", "square", "diamond")
 
 

@@ -96,6 +96,7 @@ def scale_rows(checkin: CheckIn, *, codes: list[str] | None = None) -> list[dict
                 "band_label": band_label,
                 "level": band_level(spec, code, band) if band else "ok",
                 "change": delta,
+                "change_size": abs(delta) if delta is not None else None,
                 "significant": (
                     delta is not None
                     and significant.get("scale") == code

@@ -108,7 +108,11 @@ def checkin(request):
     else:
         form = CheckInForm(
             instrument=instrument,
-            initial={"submission_key": services.new_submission_key(), "prompt": prompt},
+            initial={
+                "submission_key": services.new_submission_key(),
+                "prompt": prompt,
+                "wants_to_talk": request.GET.get("talk") == "1",
+            },
         )
     others = [
         d
