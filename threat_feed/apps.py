@@ -9,11 +9,12 @@ class ThreatFeedConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.privacy import privacy_register
-        from accounts.registries import dashboard_panel_register
+        from accounts.registries import dashboard_panel_register, demo_seeder_register
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (registers the rules)
         from .dashboard import trend_dashboard_panel
+        from .demo import seed_threat_feed
         from .privacy_parts import trend_data_erase, trend_data_export
         from .services import KIND_DIGEST, KIND_REVIEW, KIND_SOURCE_PAUSED
 
@@ -37,3 +38,4 @@ class ThreatFeedConfig(AppConfig):
             export=trend_data_export,
             erase=trend_data_erase,
         )
+        demo_seeder_register(name="threat_feed", seed=seed_threat_feed, order=60)

@@ -129,20 +129,24 @@ class TriageFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Triage"),
         required=False,
-        choices=[("", _("All")), *TrendItem.Status.choices],
+        choices=[("", _("All items")), *TrendItem.Status.choices],
     )
     source = forms.ModelChoiceField(
-        label=_("Source"), queryset=Source.objects.order_by("name"), required=False
+        label=_("Source"),
+        queryset=Source.objects.order_by("name"),
+        required=False,
+        empty_label=_("Any source"),
     )
     tag = forms.ModelChoiceField(
         label=_("Tag"),
         queryset=TopicTag.objects.order_by("dimension", "name"),
         to_field_name="slug",
         required=False,
+        empty_label=_("Any tag"),
     )
     severity = forms.TypedChoiceField(
         label=_("Severity"),
-        choices=[("", _("Any")), *Severity.choices],
+        choices=[("", _("Any severity")), *Severity.choices],
         coerce=int,
         empty_value=None,
         required=False,

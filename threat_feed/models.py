@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import TopicTag
 
@@ -139,7 +140,7 @@ class SourceFetch(models.Model):
     """One fetch (or upload) of a source: what came back and what was kept."""
 
     class Outcome(models.TextChoices):
-        OK = "ok", _("Read")
+        OK = "ok", pgettext_lazy("fetch outcome", "Read")
         NOT_MODIFIED = "not_modified", _("Unchanged since last fetch")
         ERROR = "error", _("Failed")
 
@@ -149,7 +150,7 @@ class SourceFetch(models.Model):
     outcome = models.CharField(max_length=14, choices=Outcome.choices)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     bytes_read = models.PositiveIntegerField(default=0)
-    added = models.PositiveIntegerField(_("added"), default=0)
+    added = models.PositiveIntegerField(_("items added"), default=0)
     duplicates = models.PositiveIntegerField(_("already known"), default=0)
     ignored = models.PositiveIntegerField(
         _("ignored"), default=0, help_text=_("Entries without text, or STIX objects not kept.")
@@ -197,7 +198,7 @@ class TrendItem(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     summary = models.TextField(_("summary"), blank=True)
     labels = models.JSONField(_("labels from the source"), default=list, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
     # published_at, or when we first saw it, never in the future: the feed's order.
     dated_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -267,7 +268,7 @@ class TagRule(models.Model):
         _("keywords and phrases"), help_text=_("One per line. Case does not matter.")
     )
     whole_word = models.BooleanField(_("whole words only"), default=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("tag rule", "in use"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -71,7 +71,7 @@ def source_list_for_writing() -> QuerySet[Source]:
 
 
 def topic_tag_list() -> list[TopicTag]:
-    return list(TopicTag.objects.order_by("dimension", "name"))
+    return list(TopicTag.objects.order_by("name"))
 
 
 def topic_tags_by_dimension(tags: list[TopicTag] | None = None) -> list[tuple[str, list[TopicTag]]]:
@@ -81,7 +81,11 @@ def topic_tags_by_dimension(tags: list[TopicTag] | None = None) -> list[tuple[st
     groups: dict[str, list[TopicTag]] = {}
     for tag in tags:
         groups.setdefault(tag.dimension, []).append(tag)
-    return [(str(labels.get(dim, dim)), groups[dim]) for dim in groups]
+    order = list(labels)
+    return [
+        (str(labels.get(dim, dim)), groups[dim])
+        for dim in sorted(groups, key=lambda d: order.index(d) if d in order else len(order))
+    ]
 
 
 def tag_rule_list_visible_to(*, user) -> QuerySet[TagRule]:

@@ -1,10 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "threat_feed"
 urlpatterns = [
-    path("", views.feed, name="feed"),
+    # The feed lives below /trends/ so that the main menu marks "Trends" only on the feed.
+    path("", RedirectView.as_view(pattern_name="threat_feed:feed", permanent=False)),
+    path("feed/", views.feed, name="feed"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("sources/", views.source_list, name="sources"),
     path("sources/new/", views.source_create, name="source_create"),
