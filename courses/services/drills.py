@@ -19,7 +19,7 @@ from ..models import (
     PriorityLevel,
     ScenarioCard,
 )
-from ._common import require
+from ._common import percent, require
 
 LEVEL_WEIGHT = 0.7
 ACTION_WEIGHT = 0.3
@@ -112,7 +112,7 @@ def drill_attempt_submit(*, actor: User, attempt: DrillAttempt) -> DrillAttempt:
     answers = list(attempt.answers.all())
     if not cards or {a.card_id for a in answers} != cards:
         raise ValidationError(_("Answer every scenario card before submitting."))
-    attempt.score = round(100 * sum(a.score for a in answers) / len(answers))
+    attempt.score = percent(sum(a.score for a in answers), len(answers))
     attempt.submitted_at = timezone.now()
     attempt.save(update_fields=["score", "submitted_at"])
     return attempt

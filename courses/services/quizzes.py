@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from ..models import Enrolment, Module, ModuleProgress, QuizAttempt
-from ._common import require
+from ._common import percent, require
 from .learning import enrolment_completion_check, module_progress_refresh
 
 SHORT_TEXT_MAX = 300
@@ -177,7 +177,7 @@ def quiz_attempt_submit(
         correct += ok
     version = attempt.module_version
     attempt.answers = results
-    attempt.score = round(100 * correct / len(drawn)) if drawn else 0
+    attempt.score = percent(correct, len(drawn))
     attempt.passed = attempt.score >= version.pass_mark
     attempt.submitted_at = timezone.now()
     attempt.save(update_fields=["answers", "score", "passed", "submitted_at"])
