@@ -20,7 +20,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from accounts.models import Agency, User, WellbeingCoverage
 from accounts.services import audit_record, job_run_claim, job_run_finish
@@ -199,8 +199,10 @@ def _review_case_open(checkin: CheckIn, *, flags: list[str], severity: int) -> R
         _tell(
             lead,
             kind=KIND_REVIEW,
-            title=N_("A check-in needs review"),
-            body=N_("A check-in in your review queue needs a response. Open it on the platform."),
+            title=gettext_noop("A check-in needs review"),
+            body=gettext_noop(
+                "A check-in in your review queue needs a response. Open it on the platform."
+            ),
             url=url,
             key=f"wellbeing-case:{case.pk}",
         )
@@ -439,8 +441,8 @@ def adjustment_recommend(
     _tell(
         person,
         kind=KIND_ADJUSTMENT,
-        title=N_("Your wellbeing lead recommends an adjustment"),
-        body=N_(
+        title=gettext_noop("Your wellbeing lead recommends an adjustment"),
+        body=gettext_noop(
             "Your wellbeing lead recommends an adjustment to your work. Your supervisors "
             "can see that an adjustment is recommended, and nothing else."
         ),
@@ -463,8 +465,8 @@ def adjustment_recommend(
         _tell(
             supervisor,
             kind=KIND_ADJUSTMENT,
-            title=N_("An adjustment is recommended for someone you supervise"),
-            body=N_(
+            title=gettext_noop("An adjustment is recommended for someone you supervise"),
+            body=gettext_noop(
                 "A wellbeing lead recommends an adjustment to the work of someone in your "
                 "team. Open your team's wellbeing flags on the platform to see who."
             ),
@@ -555,8 +557,8 @@ def exposure_log(
                 _tell(
                     lead,
                     kind=KIND_REVIEW,
-                    title=N_("Someone you support went over the exposure limit"),
-                    body=N_(
+                    title=gettext_noop("Someone you support went over the exposure limit"),
+                    body=gettext_noop(
                         "Someone you support logged more hours of exposure than their "
                         "agency's daily limit, and asked that you be told. Open the platform "
                         "to see who."
@@ -931,8 +933,8 @@ def review_follow_ups_remind(*, day: date) -> dict | None:
             _tell(
                 lead,
                 kind=KIND_REVIEW,
-                title=N_("A follow-up you planned is due"),
-                body=N_(
+                title=gettext_noop("A follow-up you planned is due"),
+                body=gettext_noop(
                     "A follow-up you planned in your review queue is due. Open it on the platform."
                 ),
                 url=reverse("wellbeing:case", args=[case.pk]),
