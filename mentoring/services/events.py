@@ -172,7 +172,7 @@ def _promote(event: Event) -> list[EventRegistration]:
     """Give free places to the waiting list in order. The caller holds the event lock."""
     free = _free_places(event)
     queue = (
-        EventRegistration.objects.select_for_update()
+        EventRegistration.objects.select_for_update(of=("self",))
         .filter(event=event, status=Reg.WAITLISTED)
         .select_related("user")
         .order_by("queued_at", "pk")

@@ -297,7 +297,7 @@ def mentor_assignment_propose(
 def _locked(assignment: MentorAssignment) -> MentorAssignment:
     """The row again, locked: a double submit or two tabs see the latest status."""
     return (
-        MentorAssignment.objects.select_for_update()
+        MentorAssignment.objects.select_for_update(of=("self",))
         .select_related("mentor__agency", "mentee__agency", "proposed_by")
         .get(pk=assignment.pk)
     )
