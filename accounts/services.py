@@ -249,8 +249,12 @@ def user_disable(*, actor: User | None, person: User, reason: str, request=None)
 
 
 @transaction.atomic
-def user_enable(*, actor: User, person: User, request=None) -> User:
-    _require(actor, "accounts.vet_user", person)
+def user_enable(*, actor: User | None, person: User, request=None) -> User:
+    """Re-open a disabled account. `actor` None means an operator at the server console
+    (`manage.py account_enable`), for example when the inactivity job locked out the only
+    platform admin."""
+    if actor is not None:
+        _require(actor, "accounts.vet_user", person)
     person = User.objects.select_for_update().get(pk=person.pk)
     if person.is_active:
         raise ValidationError(_("This account is already active."))

@@ -238,3 +238,25 @@ def test_session_purge_job_forgets_ended_sessions(learner, time_machine):
     assert result == {"forgotten": 1}
     assert not UserSession.objects.exists()
     assert PeriodicTask.objects.filter(task="accounts.session_purge_expired").exists()
+
+
+def test_operator_can_re_enable_an_account_from_the_console(learner):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    User.objects.filter(pk=learner.pk).update(is_active=False, disabled_reason="not used")
+    out = StringIO()
+
+    call_command("account_enable", learner.email.upper(), stdout=out)
+
+    learner.refresh_from_db()
+    assert learner.is_active is True
+    assert AuditEvent.objects.get(action="account.enabled").actor_label == "system"
+
+
+def test_account_enable_command_reports_an_unknown_email():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("account_enable", "nobody@ag.example")
