@@ -4,6 +4,8 @@ to change it for a deployment."""
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 
 DEFAULTS: dict[str, object] = {
@@ -32,8 +34,18 @@ DEFAULTS: dict[str, object] = {
 }
 
 
+# Settings that can also come from the environment (a worker started for a laptop demo or an
+# integration test that serves a feed on 127.0.0.1).
+ENVIRONMENT = {"THREAT_FEED_ALLOW_PRIVATE_HOSTS": "LMS_TRENDS_ALLOW_PRIVATE_HOSTS"}
+
+
 def feed_setting(name: str):
-    return getattr(settings, name, DEFAULTS[name])
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    variable = ENVIRONMENT.get(name)
+    if variable and variable in os.environ:
+        return os.environ[variable].strip().lower() in ("1", "true", "yes", "on")
+    return DEFAULTS[name]
 
 
 def feed_user_agent() -> str:
