@@ -123,13 +123,26 @@ def contact_request_send(
     return contact
 
 
-@transaction.atomic
-def contact_request_accept(*, actor: User, contact_request: ContactRequest) -> ContactRequest:
+def _contact_set_status(
+    *, actor: User, contact_request: ContactRequest, perm: str, status: str
+) -> ContactRequest:
+    """Lock the request, check `perm` on its current state, record the answer."""
     contact_request = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
-    require(actor, "mentoring.answer_contact", contact_request)
-    contact_request.status = ContactRequest.Status.ACCEPTED
+    require(actor, perm, contact_request)
+    contact_request.status = status
     contact_request.responded_at = timezone.now()
     contact_request.save(update_fields=["status", "responded_at"])
+    return contact_request
+
+
+@transaction.atomic
+def contact_request_accept(*, actor: User, contact_request: ContactRequest) -> ContactRequest:
+    contact_request = _contact_set_status(
+        actor=actor,
+        contact_request=contact_request,
+        perm="mentoring.answer_contact",
+        status=ContactRequest.Status.ACCEPTED,
+    )
     notify(
         contact_request.requester,
         kind=KIND_CONTACT,
@@ -144,19 +157,19 @@ def contact_request_accept(*, actor: User, contact_request: ContactRequest) -> C
 @transaction.atomic
 def contact_request_decline(*, actor: User, contact_request: ContactRequest) -> ContactRequest:
     """Silent: the requester is not told, and later sees only "not accepted"."""
-    contact_request = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
-    require(actor, "mentoring.answer_contact", contact_request)
-    contact_request.status = ContactRequest.Status.DECLINED
-    contact_request.responded_at = timezone.now()
-    contact_request.save(update_fields=["status", "responded_at"])
-    return contact_request
+    return _contact_set_status(
+        actor=actor,
+        contact_request=contact_request,
+        perm="mentoring.answer_contact",
+        status=ContactRequest.Status.DECLINED,
+    )
 
 
 @transaction.atomic
 def contact_request_withdraw(*, actor: User, contact_request: ContactRequest) -> ContactRequest:
-    contact_request = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
-    require(actor, "mentoring.withdraw_contact", contact_request)
-    contact_request.status = ContactRequest.Status.WITHDRAWN
-    contact_request.responded_at = timezone.now()
-    contact_request.save(update_fields=["status", "responded_at"])
-    return contact_request
+    return _contact_set_status(
+        actor=actor,
+        contact_request=contact_request,
+        perm="mentoring.withdraw_contact",
+        status=ContactRequest.Status.WITHDRAWN,
+    )
