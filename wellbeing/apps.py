@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -28,10 +30,13 @@ class WellbeingConfig(AppConfig):
         notification_kind_register(KIND_ADJUSTMENT, _("Adjustments recommended"), "immediate")
         privacy_register(
             name="wellbeing",
-            describes=_(
-                "Your wellbeing check-ins (answers, scores, anything you wrote, requests to "
-                "talk), what your wellbeing lead recorded when following them up, your "
-                "exposure log, adjustment recommendations and your wellbeing settings."
+            describes=cast(
+                str,
+                _(
+                    "Your wellbeing check-ins (answers, scores, anything you wrote, requests to "
+                    "talk), what your wellbeing lead recorded when following them up, your "
+                    "exposure log, adjustment recommendations and your wellbeing settings."
+                ),
             ),
             export=wellbeing_data_export,
             erase=wellbeing_data_erase,

@@ -109,3 +109,19 @@ def _ticks(low: int, high: int) -> list[int]:
 def _n(value: float) -> str:
     """A coordinate as SVG wants it, never localised (no decimal comma in French)."""
     return f"{value:.1f}"
+
+
+def charts_by_instrument(checkins: list[CheckIn]) -> list[dict]:
+    """One chart per instrument code among `checkins`, drawn with the newest version's data."""
+    by_code: dict[str, list[CheckIn]] = {}
+    for item in checkins:
+        if item.instrument is not None:
+            by_code.setdefault(item.instrument.code, []).append(item)
+    charts = []
+    for items in by_code.values():
+        newest = max(items, key=lambda c: c.submitted_at).instrument
+        assert newest is not None  # grouped by instrument above
+        chart = chart_for(newest, items)
+        if chart:
+            charts.append({"instrument": newest, "chart": chart})
+    return charts

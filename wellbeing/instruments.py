@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -156,7 +157,7 @@ def spec_read(path: Path | str) -> dict:
 
 def instrument_load(
     *, spec: dict, source: str, allow_placeholder: bool = False, model=None
-) -> tuple[object, str]:
+) -> tuple[Any, str]:
     """Load one instrument version; returns (instrument, "created" | "unchanged" | "updated").
 
     A version that is already loaded with the same content changes nothing. A version whose

@@ -100,7 +100,7 @@ def answers_clean(spec: Mapping, answers: Mapping) -> dict[int, int]:
 
 def _scale_value(scale: Mapping, answers: Mapping[int, int]) -> int | None:
     reverse = set(scale.get("reverse", []))
-    base = scale.get("reverse_base")
+    base = int(scale.get("reverse_base") or 0)
     total = 0
     for number in scale["items"]:
         if number not in answers:

@@ -86,11 +86,15 @@ def agency_settings_for(*, agency_id: int | None) -> AgencyWellbeingSettings:
     found = (
         AgencyWellbeingSettings.objects.filter(agency_id=agency_id).first() if agency_id else None
     )
-    return found or AgencyWellbeingSettings(
-        agency_id=agency_id,
+    if found is not None:
+        return found
+    defaults = AgencyWellbeingSettings(
         exposure_limit_hours=DEFAULT_EXPOSURE_LIMIT_HOURS,
         retention_months=DEFAULT_RETENTION_MONTHS,
     )
+    if agency_id:
+        defaults.agency_id = agency_id
+    return defaults
 
 
 def person_settings_for(*, person: User) -> PersonWellbeingSettings:
@@ -135,7 +139,8 @@ def checkin_last_by_instrument(*, person: User) -> dict[str, CheckIn]:
         .order_by("instrument__code", "-submitted_at", "-pk")
     )
     for checkin in rows:
-        latest.setdefault(checkin.instrument.code, checkin)
+        if checkin.instrument is not None:
+            latest.setdefault(checkin.instrument.code, checkin)
     return latest
 
 
@@ -401,7 +406,7 @@ def aggregates_for(
 
     Two queries whatever the size of the agency.
     """
-    members = dict(
+    members: dict[int | None, int] = dict(
         User.objects.filter(agency=agency, is_active=True)
         .values("unit_id")
         .annotate(n=Count("pk"))
@@ -427,12 +432,15 @@ def aggregates_for(
         bucket[band] = bucket.get(band, 0) + 1
     units = {u.pk: u for u in Unit.objects.filter(agency=agency).order_by("path")}
     rows = []
-    for unit_id in [*units, None]:
-        bands = per_unit.get(unit_id, {})
-        count = members.get(unit_id, 0)
-        if unit_id is None and not count:
+    unit_ids: list[int | None] = [*units, None]
+    for key in unit_ids:
+        bands = per_unit.get(key, {})
+        count = members.get(key, 0)
+        if key is None and not count:
             continue
-        rows.append(UnitAggregate(units.get(unit_id), count, sum(bands.values()), bands))
+        rows.append(
+            UnitAggregate(units.get(key) if key else None, count, sum(bands.values()), bands)
+        )
     total_bands: dict[str, int] = {}
     for bands in per_unit.values():
         for code, n in bands.items():

@@ -881,7 +881,7 @@ def checkin_reminders_send(*, person_ids: list[int], day: date) -> int:
         .values("person_id", "instrument__code")
         .annotate(last=Max("submitted_at"))
     }
-    schedules: dict[int, list] = {}
+    schedules: dict[int | None, list] = {}
     sent = 0
     url = reverse("wellbeing:checkin")
     for person in people:
@@ -927,6 +927,8 @@ def review_follow_ups_remind(*, day: date) -> dict | None:
     )
     sent = 0
     for case in cases:
+        if case.follow_up_on is None:
+            continue
         leads = _leads_covering(case.person)
         owner = [lead for lead in leads if lead.pk == case.follow_up_by_id]
         for lead in owner or leads:

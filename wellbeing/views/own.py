@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import interpret, selectors, services
-from ..chart import chart_for
+from ..chart import charts_by_instrument
 from ..forms import CheckInForm, ExposureForm, PersonSettingsForm
 from ..models import CheckIn, ExposureEntry
 from ..permissions import lead_covers
@@ -171,16 +171,7 @@ def checkin_detail(request, pk: int):
 def history(request):
     user = request.user
     checkins = list(selectors.checkin_list_own(person=user))
-    charts = []
-    by_code: dict[str, list[CheckIn]] = {}
-    for item in checkins:
-        if item.instrument_id:
-            by_code.setdefault(item.instrument.code, []).append(item)
-    for code_items in by_code.values():
-        latest = max(code_items, key=lambda c: c.submitted_at).instrument
-        chart = chart_for(latest, code_items)
-        if chart:
-            charts.append({"instrument": latest, "chart": chart})
+    charts = charts_by_instrument(checkins)
     page = page_of(request, checkins)
     rows = [
         {"checkin": c, "summary": interpret.summary_for(c), "rows": interpret.scale_rows(c)}

@@ -27,7 +27,7 @@ from accounts.roles import SUPERVISOR, user_roles
 from accounts.selectors import agency_list_administered_by
 
 from .. import interpret, selectors, services
-from ..chart import chart_for
+from ..chart import chart_for, charts_by_instrument
 from ..forms import (
     AgencySettingsForm,
     AggregatesForm,
@@ -108,10 +108,9 @@ def _case_page(request, item: ReviewCase, *, status_form=None, note_form=None, f
     others = [c for c in selectors.review_case_list_for_person(person=person) if c.pk != item.pk]
     history = list(selectors.checkin_list_own(person=person)[:50])
     chart = None
-    if checkin.instrument_id:
-        same = [
-            c for c in history if c.instrument_id and c.instrument.code == checkin.instrument.code
-        ]
+    if checkin.instrument is not None:
+        code = checkin.instrument.code
+        same = [c for c in history if c.instrument is not None and c.instrument.code == code]
         chart = chart_for(checkin.instrument, same)
     return render(
         request,
@@ -208,15 +207,7 @@ def person(request, pk: int):
     subject = _covered_person_or_404(request.user, pk)
     services.person_view_record(actor=request.user, person=subject, request=request)
     checkins = list(selectors.checkin_list_own(person=subject)[:200])
-    charts = []
-    by_code: dict = {}
-    for item in checkins:
-        if item.instrument_id:
-            by_code.setdefault(item.instrument.code, []).append(item)
-    for items in by_code.values():
-        chart = chart_for(items[0].instrument, items)
-        if chart:
-            charts.append({"instrument": items[0].instrument, "chart": chart})
+    charts = charts_by_instrument(checkins)
     today = timezone.localdate()
     return render(
         request,
@@ -374,16 +365,16 @@ def contact_edit(request, pk: int | None = None):
 @require_http_methods(["GET", "POST"])
 def resource_delete(request, kind: str, pk: int):
     agency = _agency_for_edit(request)
-    model = {"page": ResourcePage, "contact": SupportContact}.get(kind)
-    if model is None:
+    if kind not in ("page", "contact"):
         raise Http404
-    instance = model.objects.filter(pk=int_or_404(pk), agency=agency).first()
+    model = ResourcePage if kind == "page" else SupportContact
+    instance = model._default_manager.filter(pk=int_or_404(pk), agency=agency).first()
     if instance is None:
         raise Http404
     if request.method == "POST":
-        if kind == "page":
+        if isinstance(instance, ResourcePage):
             services.resource_page_delete(actor=request.user, page=instance)
-        else:
+        elif isinstance(instance, SupportContact):
             services.support_contact_delete(actor=request.user, contact=instance)
         messages.success(request, _("Deleted."))
         return redirect(reverse("wellbeing:resources_manage") + f"?agency={agency.pk}")
