@@ -211,22 +211,34 @@ def person(request, pk: int):
     )
 
 
+def _person_form_action(request, subject, form, *, invalid: str, run, success, then=None):
+    """Validate `form`, run the service, say what happened; nothing changes on bad input."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            run(form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, success(form.cleaned_data))
+    return then or _back_to(subject)
+
+
 @admin_action
 def approve(request, pk: int):
     subject = _person(request, pk)
-    form = forms.ApproveForm(request.POST, person=subject)
-    if not form.is_valid():
-        messages.error(request, _("Choose a unit from the list."))
-        return _back_to(subject)
-    try:
-        services.user_approve(
-            actor=request.user, person=subject, unit=form.cleaned_data["unit"], request=request
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("%(name)s is approved and has been told.") % {"name": subject})
-    return redirect(f"{reverse('accounts:vetting')}?status=pending")
+    return _person_form_action(
+        request,
+        subject,
+        forms.ApproveForm(request.POST, person=subject),
+        invalid=_("Choose a unit from the list."),
+        run=lambda data: services.user_approve(
+            actor=request.user, person=subject, unit=data["unit"], request=request
+        ),
+        success=lambda data: _("%(name)s is approved and has been told.") % {"name": subject},
+        then=redirect(f"{reverse('accounts:vetting')}?status=pending"),
+    )
 
 
 def _confirm_page(request, subject, form, *, title, intro, button, danger=True):
@@ -322,19 +334,16 @@ def enable(request, pk: int):
 @admin_action
 def unit_assign(request, pk: int):
     subject = _person(request, pk)
-    form = forms.UnitAssignForm(request.POST, person=subject)
-    if not form.is_valid():
-        messages.error(request, _("Choose a unit from the list."))
-        return _back_to(subject)
-    try:
-        services.user_unit_assign(
-            actor=request.user, person=subject, unit=form.cleaned_data["unit"], request=request
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The unit is saved."))
-    return _back_to(subject)
+    return _person_form_action(
+        request,
+        subject,
+        forms.UnitAssignForm(request.POST, person=subject),
+        invalid=_("Choose a unit from the list."),
+        run=lambda data: services.user_unit_assign(
+            actor=request.user, person=subject, unit=data["unit"], request=request
+        ),
+        success=lambda data: _("The unit is saved."),
+    )
 
 
 @admin_action
@@ -372,23 +381,18 @@ def role_change(request, pk: int):
 @admin_action
 def supervision_add(request, pk: int):
     subject = _person(request, pk)
-    form = forms.SupervisionForm(request.POST, person=subject)
-    if not form.is_valid():
-        messages.error(request, _("Choose a unit from the list."))
-        return _back_to(subject)
-    try:
-        services.supervision_grant(
-            actor=request.user, person=subject, unit=form.cleaned_data["unit"], request=request
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request,
-            _("%(name)s now supervises %(unit)s.")
-            % {"name": subject, "unit": form.cleaned_data["unit"].name},
-        )
-    return _back_to(subject)
+    return _person_form_action(
+        request,
+        subject,
+        forms.SupervisionForm(request.POST, person=subject),
+        invalid=_("Choose a unit from the list."),
+        run=lambda data: services.supervision_grant(
+            actor=request.user, person=subject, unit=data["unit"], request=request
+        ),
+        success=lambda data: (
+            _("%(name)s now supervises %(unit)s.") % {"name": subject, "unit": data["unit"].name}
+        ),
+    )
 
 
 def _grant_end(request, pk: int, queryset, owner_field: str, end, message: str):
@@ -419,23 +423,19 @@ def supervision_remove(request, pk: int, grant_pk: int):
 def coverage_add(request, pk: int):
     subject = _person(request, pk)
     agencies = selectors.agency_list_administered_by(actor=request.user)
-    form = forms.CoverageForm(request.POST, agencies=agencies)
-    if not form.is_valid():
-        messages.error(request, _("Choose an agency from the list."))
-        return _back_to(subject)
-    try:
-        services.wellbeing_coverage_grant(
-            actor=request.user, person=subject, agency=form.cleaned_data["agency"], request=request
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request,
+    return _person_form_action(
+        request,
+        subject,
+        forms.CoverageForm(request.POST, agencies=agencies),
+        invalid=_("Choose an agency from the list."),
+        run=lambda data: services.wellbeing_coverage_grant(
+            actor=request.user, person=subject, agency=data["agency"], request=request
+        ),
+        success=lambda data: (
             _("%(name)s is now a wellbeing lead for %(agency)s.")
-            % {"name": subject, "agency": form.cleaned_data["agency"]},
-        )
-    return _back_to(subject)
+            % {"name": subject, "agency": data["agency"]}
+        ),
+    )
 
 
 @admin_action
