@@ -401,3 +401,19 @@ def test_the_calendar_page_shows_a_new_address_once(client_as, learner):
     assert "/mentoring/calendar/" in shown.text and ".ics" in shown.text
     assert '.ics"' not in again.text.replace("calendar.ics", "")
     assert shown["Cache-Control"] == "private, no-store"
+
+
+def test_event_times_are_shown_in_the_events_own_time_zone(client_as, learner, trainer):
+    from datetime import UTC, datetime
+
+    event = EventFactory(
+        organiser=trainer,
+        starts_at=datetime(2030, 1, 15, 14, 0, tzinfo=UTC),
+        ends_at=datetime(2030, 1, 15, 16, 0, tzinfo=UTC),
+        time_zone="America/New_York",
+    )
+
+    page = client_as(learner).get(reverse("mentoring:event", args=[event.pk])).text
+
+    assert "9 a.m." in page  # 14:00 UTC is 09:00 in New York in January
+    assert "America/New_York" in page
