@@ -274,15 +274,20 @@ def checkin_submit(
     return checkin, True
 
 
+def _lead_read(*, actor: User, action: str, target, person: User, request=None) -> None:
+    """One audit row for a lead reading a person's wellbeing data (never the content)."""
+    audit_record(actor=actor, action=action, target=target, subject_user=person, request=request)
+
+
 def checkin_view_record(*, actor: User, checkin: CheckIn, request=None) -> None:
     """Audit a lead reading a check-in (the person reading their own is not recorded)."""
     _require(actor, "wellbeing.view_checkin", checkin)
     if checkin.person_id != actor.pk:
-        audit_record(
+        _lead_read(
             actor=actor,
             action="wellbeing.checkin_viewed",
             target=checkin,
-            subject_user=checkin.person,
+            person=checkin.person,
             request=request,
         )
 
@@ -292,11 +297,11 @@ def checkin_view_record(*, actor: User, checkin: CheckIn, request=None) -> None:
 
 def review_case_view_record(*, actor: User, case: ReviewCase, request=None) -> None:
     _require(actor, "wellbeing.review_case", case)
-    audit_record(
+    _lead_read(
         actor=actor,
         action="wellbeing.case_viewed",
         target=case,
-        subject_user=case.person,
+        person=case.person,
         request=request,
     )
 
@@ -304,23 +309,19 @@ def review_case_view_record(*, actor: User, case: ReviewCase, request=None) -> N
 def review_queue_view_record(*, actor: User, cases, request=None) -> None:
     """One audit row per person listed on a queue page (a page holds at most 25)."""
     for case in cases:
-        audit_record(
+        _lead_read(
             actor=actor,
             action="wellbeing.queue_listed",
             target=case,
-            subject_user=case.person,
+            person=case.person,
             request=request,
         )
 
 
 def person_view_record(*, actor: User, person: User, request=None) -> None:
     _require(actor, "wellbeing.view_person", person)
-    audit_record(
-        actor=actor,
-        action="wellbeing.person_viewed",
-        target=person,
-        subject_user=person,
-        request=request,
+    _lead_read(
+        actor=actor, action="wellbeing.person_viewed", target=person, person=person, request=request
     )
 
 

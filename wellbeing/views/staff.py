@@ -136,61 +136,59 @@ def _case_page(request, item: ReviewCase, *, status_form=None, note_form=None, f
     )
 
 
-@login_required
-@require_POST
-def case_status(request, pk: int):
+def _case_action(request, pk, *, form_class, form_name: str, act, done: str):
+    """POST on a case: validate, call one service, redirect; or show the case with errors."""
     item = _case_or_404(request.user, pk)
-    form = CaseStatusForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.review_case_status_set(
-                actor=request.user, case=item, status=form.cleaned_data["status"], request=request
-            )
+            act(item, form.cleaned_data)
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, _("Status updated."))
+            messages.success(request, done)
             return redirect("wellbeing:case", pk=item.pk)
-    return _case_page(request, item, status_form=form)
+    return _case_page(request, item, **{form_name: form})
+
+
+@login_required
+@require_POST
+def case_status(request, pk: int):
+    def act(item, data):
+        services.review_case_status_set(
+            actor=request.user, case=item, status=data["status"], request=request
+        )
+
+    return _case_action(
+        request, pk, form_class=CaseStatusForm, form_name="status_form", act=act,
+        done=_("Status updated."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def case_note(request, pk: int):
-    item = _case_or_404(request.user, pk)
-    form = CaseNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_note_add(
-                actor=request.user, case=item, text=form.cleaned_data["note"], request=request
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect("wellbeing:case", pk=item.pk)
-    return _case_page(request, item, note_form=form)
+    def act(item, data):
+        services.review_note_add(actor=request.user, case=item, text=data["note"], request=request)
+
+    return _case_action(
+        request, pk, form_class=CaseNoteForm, form_name="note_form", act=act,
+        done=_("Note added."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def case_follow_up(request, pk: int):
-    item = _case_or_404(request.user, pk)
-    form = CaseFollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_follow_up_set(
-                actor=request.user,
-                case=item,
-                follow_up_on=form.cleaned_data["follow_up_on"],
-                request=request,
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Follow-up date saved."))
-            return redirect("wellbeing:case", pk=item.pk)
-    return _case_page(request, item, follow_form=form)
+    def act(item, data):
+        services.review_follow_up_set(
+            actor=request.user, case=item, follow_up_on=data["follow_up_on"], request=request
+        )
+
+    return _case_action(
+        request, pk, form_class=CaseFollowUpForm, form_name="follow_form", act=act,
+        done=_("Follow-up date saved."),
+    )  # fmt: skip
 
 
 def _covered_person_or_404(user, pk) -> User:
