@@ -297,7 +297,7 @@ def resources_manage(request):
     )
 
 
-def _edit(request, *, model, pk, form_class, save, fields, template):
+def _edit(request, *, model, pk, form_class, save, fields, headings):
     agency = _agency_for_edit(request)
     instance = None
     if pk is not None:
@@ -319,8 +319,13 @@ def _edit(request, *, model, pk, form_class, save, fields, template):
         form = form_class(initial=initial)
     return render(
         request,
-        template,
-        {"form": form, "agency": agency, "instance": instance},
+        "wellbeing/resource_edit.html",
+        {
+            "form": form,
+            "agency": agency,
+            "instance": instance,
+            "heading": headings[0] if instance else headings[1],
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -338,7 +343,7 @@ def page_edit(request, pk: int | None = None):
         form_class=ResourcePageForm,
         save=save,
         fields=["title", "summary", "body", "ordering"],
-        template="wellbeing/page_edit.html",
+        headings=(_("Edit a self-care page"), _("Add a self-care page")),
     )
 
 
@@ -355,7 +360,7 @@ def contact_edit(request, pk: int | None = None):
         form_class=SupportContactForm,
         save=save,
         fields=["name", "description", "phone", "email", "availability", "ordering"],
-        template="wellbeing/contact_edit.html",
+        headings=(_("Edit a contact"), _("Add a contact")),
     )
 
 
