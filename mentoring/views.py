@@ -338,6 +338,10 @@ def assignment_accept(request, pk: int):
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("mentoring:assignment", pk=pairing.pk)
+    except PermissionDenied:
+        # A double submit, or a proposal withdrawn meanwhile: nothing changed.
+        messages.info(request, _("This request was already answered or withdrawn."))
+        return redirect("mentoring:assignment", pk=pairing.pk)
     return _done(
         request,
         _("You are now mentoring %(name)s. Agree your first goals together.")
@@ -434,8 +438,8 @@ def assignment_withdraw(request, pk: int):
     pairing = _assignment(request, pk)
     try:
         services.mentor_assignment_withdraw(actor=request.user, assignment=pairing)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except (ValidationError, PermissionDenied):
+        messages.info(request, _("This request was already answered or withdrawn."))
         return redirect("mentoring:assignment", pk=pairing.pk)
     return _done(request, _("The proposal is withdrawn."), reverse("mentoring:home"))
 

@@ -344,3 +344,86 @@ def test_a_stale_object_cannot_skip_the_lifecycle(proposal, mentor, supervisor):
         services.mentor_assignment_accept(actor=mentor, assignment=stale)
     proposal.refresh_from_db()
     assert proposal.status == Status.WITHDRAWN
+
+
+# --- Over HTTP: bad input and double submits ----------------------------------------------
+
+
+def test_accepting_twice_over_http_changes_nothing_and_says_so(client_as, proposal, mentor):
+    from django.urls import reverse
+
+    client = client_as(mentor)
+    url = reverse("mentoring:assignment_accept", args=[proposal.pk])
+    client.post(url)
+
+    response = client.post(url, follow=True)
+
+    assert response.status_code == 200
+    assert "already answered" in response.text
+    assert MentorAssignment.objects.get(pk=proposal.pk).status == Status.ACTIVE
+
+
+def test_declining_without_a_reason_shows_the_error_and_changes_nothing(
+    client_as, proposal, mentor
+):
+    from django.urls import reverse
+
+    response = client_as(mentor).post(
+        reverse("mentoring:assignment_decline", args=[proposal.pk]), {"reason": "   "}
+    )
+
+    assert response.status_code == 200
+    assert "Give a short reason." in response.text
+    assert MentorAssignment.objects.get(pk=proposal.pk).status == Status.PROPOSED
+
+
+def test_a_forged_mentor_choice_is_refused(client_as, learner, tags, mentor):
+    from django.urls import reverse
+
+    request = services.mentor_request_save(actor=learner, goal_tags=tags, preferred_language="fr")
+    not_a_mentor = UserFactory()
+
+    response = client_as(learner).post(
+        reverse("mentoring:request_choose", args=[request.pk, not_a_mentor.pk])
+    )
+
+    assert response.status_code == 404
+    assert not MentorAssignment.objects.exists()
+
+
+def test_asking_for_a_mentor_through_the_form(client_as, learner, tags, mentor):
+    from django.urls import reverse
+
+    response = client_as(learner).post(
+        reverse("mentoring:ask"),
+        {
+            "goal_tags": [tags[0].pk, tags[1].pk],
+            "goal_text": "Grow in triage",
+            "preferred_language": "fr",
+            "cross_border_ok": "on",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Match score" in response.text
+    assert str(mentor) in response.text
+
+
+def test_a_session_time_is_read_in_the_chosen_zone(client_as, pair, mentor):
+    from datetime import UTC, datetime
+
+    from django.urls import reverse
+
+    client_as(mentor).post(
+        reverse("mentoring:session_new", args=[pair.pk]),
+        {
+            "date": "2026-01-05",
+            "start_time": "14:00",
+            "time_zone": "Europe/Brussels",
+            "duration_minutes": "45",
+            "format": "phone",
+        },
+    )
+
+    assert pair.sessions.get().starts_at == datetime(2026, 1, 5, 13, 0, tzinfo=UTC)

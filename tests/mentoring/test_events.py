@@ -417,3 +417,51 @@ def test_event_times_are_shown_in_the_events_own_time_zone(client_as, learner, t
 
     assert "9 a.m." in page  # 14:00 UTC is 09:00 in New York in January
     assert "America/New_York" in page
+
+
+def test_creating_an_event_through_the_form_reads_times_in_its_zone(client_as, trainer):
+    from datetime import UTC, datetime
+
+    response = client_as(trainer).post(
+        reverse("mentoring:event_new"),
+        {
+            "title": "Livestreaming: what to preserve",
+            "kind": "webinar",
+            "scope": "global",
+            "mode": "online",
+            "time_zone": "Europe/Brussels",
+            "start_date": "2030-01-15",
+            "start_time": "10:00",
+            "end_date": "2030-01-15",
+            "end_time": "11:30",
+            "cpd_hours": "1.5",
+            "capacity": "40",
+        },
+    )
+
+    event = Event.objects.get(title="Livestreaming: what to preserve")
+    assert response.status_code == 302
+    assert event.starts_at == datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
+    assert event.status == Event.Status.DRAFT
+
+
+def test_an_event_form_ending_before_it_starts_is_refused(client_as, trainer):
+    response = client_as(trainer).post(
+        reverse("mentoring:event_new"),
+        {
+            "title": "Backwards",
+            "kind": "webinar",
+            "scope": "global",
+            "mode": "online",
+            "time_zone": "Europe/Paris",
+            "start_date": "2030-01-15",
+            "start_time": "10:00",
+            "end_date": "2030-01-15",
+            "end_time": "09:00",
+            "cpd_hours": "1",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "The end must be after the start." in response.text
+    assert not Event.objects.filter(title="Backwards").exists()
