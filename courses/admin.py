@@ -69,6 +69,10 @@ class CourseAdmin(admin.ModelAdmin):
         obj.description_html = markdown_render_safe(obj.description)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.course_audience_keys_refresh(course=form.instance)
+
 
 @admin.action(description=_("Mark as reviewed today"))
 def mark_reviewed(modeladmin, request, queryset):

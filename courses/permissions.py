@@ -14,7 +14,7 @@ True to everything for a superuser.
 from __future__ import annotations
 
 import rules
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from accounts.permissions import is_agency_admin, is_approved, is_platform_admin, is_trainer
 from accounts.roles import SUPERVISOR, user_roles
@@ -22,34 +22,45 @@ from accounts.roles import SUPERVISOR, user_roles
 from .models import Course, CourseStaff, normalise_jurisdiction
 
 
+def _user_keys(user) -> tuple[str, str, str]:
+    """The user's profession, country and jurisdiction as they appear in the audience keys.
+    Cached on the user for the request (the country costs one query for the agency)."""
+    cached = getattr(user, "_lms_audience", None)
+    if cached is None:
+        country_id = user.agency.country_id if user.agency_id else None
+        cached = (
+            f"|{user.profession_id}|" if user.profession_id else "",
+            f"|{country_id}|" if country_id else "",
+            f"|{normalise_jurisdiction(user.jurisdiction)}|" if user.jurisdiction.strip() else "",
+        )
+        user._lms_audience = cached
+    return cached
+
+
 def user_audience_q(user) -> Q:
-    """Courses whose audience includes `user` (an empty audience field means everyone)."""
-    professions = Course.professions.through.objects.filter(course_id=OuterRef("pk"))
-    countries = Course.countries.through.objects.filter(course_id=OuterRef("pk"))
-    country_id = user.agency.country_id if user.agency_id else None
-    q = ~Exists(professions) | Exists(professions.filter(profession_id=user.profession_id or 0))
-    q &= ~Exists(countries) | Exists(countries.filter(country_id=country_id or 0))
-    jurisdiction = normalise_jurisdiction(user.jurisdiction)
-    by_place = Q(jurisdiction_key="")
-    if jurisdiction:
-        by_place |= Q(jurisdiction_key__contains=f"|{jurisdiction}|")
-    return q & by_place
+    """Courses whose audience includes `user` (an empty audience key means everyone)."""
+    profession, country, jurisdiction = _user_keys(user)
+    conditions = []
+    for field, value in (
+        ("profession_key", profession),
+        ("country_key", country),
+        ("jurisdiction_key", jurisdiction),
+    ):
+        condition = Q(**{field: ""})
+        if value:
+            condition |= Q(**{f"{field}__contains": value})
+        conditions.append(condition)
+    return conditions[0] & conditions[1] & conditions[2]
 
 
 def course_in_audience(user, course) -> bool:
-    """The Python twin of user_audience_q for one course (uses prefetched m2m when present)."""
-    profession_ids = {p.pk for p in course.professions.all()}
-    if profession_ids and user.profession_id not in profession_ids:
-        return False
-    country_ids = {c.pk for c in course.countries.all()}
-    country_id = user.agency.country_id if user.agency_id else None
-    if country_ids and country_id not in country_ids:
-        return False
-    if course.jurisdiction_key:
-        jurisdiction = normalise_jurisdiction(user.jurisdiction)
-        if not jurisdiction or f"|{jurisdiction}|" not in course.jurisdiction_key:
-            return False
-    return True
+    """The Python twin of user_audience_q for one course."""
+    keys = zip(
+        (course.profession_key, course.country_key, course.jurisdiction_key),
+        _user_keys(user),
+        strict=True,
+    )
+    return all(not key or (mine and mine in key) for key, mine in keys)
 
 
 @rules.predicate

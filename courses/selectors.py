@@ -169,6 +169,7 @@ class CoursePage:
     certificate: Certificate | None = None
     drills: list[Drill] = field(default_factory=list)
     can_edit: bool = False
+    progress_rows: dict = field(default_factory=dict)
 
     @property
     def lessons(self) -> list[OutlineLesson]:
@@ -239,11 +240,16 @@ def _variant_filter(user: User, language: str) -> Q:
     return Q(language__in=["", language]) & by_place
 
 
-def course_page_get(*, user: User, slug: str, language: str) -> CoursePage:
+def course_page_get(
+    *, user: User, slug: str, language: str, with_drills: bool = True
+) -> CoursePage:
     """The course outline for `user`: published modules and lessons (in the learner's variant),
     their progress, enrolment, certificate and drills. Course.DoesNotExist when not visible.
-    Seven queries whatever the size of the course."""
-    course = course_list_visible_to(user=user).get(slug=slug)
+    A fixed number of queries whatever the size of the course (see the tests)."""
+    course = Course.objects.filter(slug=slug).first()
+    # The audience is denormalised on the row, so the permission needs no further query.
+    if course is None or not rules.has_perm("courses.view_course", user, course):
+        raise Course.DoesNotExist
     modules = list(
         Module.objects.filter(course=course, current_version__isnull=False, is_retired=False)
         .select_related("current_version")
@@ -256,18 +262,19 @@ def course_page_get(*, user: User, slug: str, language: str) -> CoursePage:
         .only(*OUTLINE_FIELDS)
     )
     enrolment = Enrolment.objects.filter(user=user, course=course).first()
-    done: set[int] = set()
+    progress_rows: dict[int, LessonProgress] = {}
     module_done: dict[int, ModuleProgress] = {}
     if enrolment is not None:
-        # Progress of lessons and modules in one round trip each.
-        done = set(
-            LessonProgress.objects.filter(
-                user=user, lesson__module__course=course, completed_at__isnull=False
-            ).values_list("lesson_id", flat=True)
-        )
+        progress_rows = {
+            row.lesson_id: row
+            for row in LessonProgress.objects.filter(user=user, lesson__module__course=course).only(
+                "id", "lesson_id", "completed_at", "warning_acknowledged_at"
+            )
+        }
         module_done = {
             p.module_id: p for p in ModuleProgress.objects.filter(user=user, module__course=course)
         }
+    done = {lesson_id for lesson_id, row in progress_rows.items() if row.completed_at}
     by_version: dict[int, list[LessonVersion]] = defaultdict(list)
     for version in versions:
         by_version[version.module_version_id].append(version)
@@ -294,7 +301,7 @@ def course_page_get(*, user: User, slug: str, language: str) -> CoursePage:
             .order_by("-issued_at")
             .first()
         )
-    drills = list(Drill.objects.filter(course=course, is_published=True))
+    drills = list(Drill.objects.filter(course=course, is_published=True)) if with_drills else []
     return CoursePage(
         course=course,
         modules=outline,
@@ -302,6 +309,7 @@ def course_page_get(*, user: User, slug: str, language: str) -> CoursePage:
         certificate=certificate,
         drills=drills,
         can_edit=rules.has_perm("courses.edit_course", user, course),
+        progress_rows=progress_rows,
     )
 
 
@@ -340,14 +348,14 @@ class LessonPage:
 def lesson_page_get(*, user: User, slug: str, lesson_id: int, language: str) -> LessonPage:
     """One lesson of the current version, in the learner's variant, with the outline for
     navigation. Lesson.DoesNotExist when the lesson is not published in a visible course."""
-    page = course_page_get(user=user, slug=slug, language=language)
+    page = course_page_get(user=user, slug=slug, language=language, with_drills=False)
     module = page.module_of(lesson_id)
     if module is None:
         raise Lesson.DoesNotExist
     outline = next(le for le in module.lessons if le.lesson_id == lesson_id)
     version = LessonVersion.objects.get(pk=outline.version.pk)
     previous, following = page.neighbours(lesson_id)
-    progress = LessonProgress.objects.filter(user=user, lesson_id=lesson_id).first()
+    progress = page.progress_rows.get(lesson_id)
     preference = LearnerPreference.objects.filter(user=user).first() or LearnerPreference(user=user)
     return LessonPage(
         page=page,

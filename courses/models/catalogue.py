@@ -46,6 +46,12 @@ def normalise_jurisdiction(value: str) -> str:
     return " ".join((value or "").split()).casefold()
 
 
+def id_key(ids) -> str:
+    """{3, 7} -> '|3|7|' (empty -> ''): the form the audience keys are stored in."""
+    ids = sorted(set(ids))
+    return f"|{'|'.join(map(str, ids))}|" if ids else ""
+
+
 def jurisdiction_key(lines: str) -> str:
     """'England and Wales\\nScotland' -> '|england and wales|scotland|' ('' = everywhere):
     one indexed-free LIKE matches a learner's jurisdiction without a join table."""
@@ -89,6 +95,11 @@ class Course(models.Model):
         help_text=_("One per line, as learners write it in their profile. Empty: everywhere."),
     )
     jurisdiction_key = models.CharField(max_length=1000, blank=True, editable=False)
+    # Denormalised copies of the audience m2m ("|3|7|", "" = everyone), kept current by
+    # course_audience_keys_refresh: the catalogue and every course page check the audience
+    # with plain column comparisons instead of subqueries.
+    profession_key = models.CharField(max_length=1000, blank=True, editable=False, default="")
+    country_key = models.CharField(max_length=1000, blank=True, editable=False, default="")
     competencies = models.ManyToManyField(
         Competency, blank=True, related_name="courses", verbose_name=_("competencies")
     )

@@ -3,6 +3,7 @@ the permission themselves."""
 
 from .authoring import (
     course_archive,
+    course_audience_keys_refresh,
     course_create,
     course_publish,
     course_staff_add,
@@ -63,6 +64,7 @@ __all__ = [
     "certificate_issue",
     "certificate_revoke",
     "course_archive",
+    "course_audience_keys_refresh",
     "course_create",
     "course_publish",
     "course_staff_add",

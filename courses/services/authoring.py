@@ -58,6 +58,17 @@ def _slug_for(title: str) -> str:
     return slug
 
 
+def course_audience_keys_refresh(*, course: Course) -> None:
+    """Copy the audience m2m into the denormalised keys the catalogue filters on. Called by
+    every write that changes professions or countries (services, admin, demo)."""
+    from ..models import id_key
+
+    Course.objects.filter(pk=course.pk).update(
+        profession_key=id_key(course.professions.values_list("pk", flat=True)),
+        country_key=id_key(course.countries.values_list("pk", flat=True)),
+    )
+
+
 def _draft_touched(module: Module) -> None:
     Module.objects.filter(pk=module.pk).update(draft_changed_at=timezone.now())
 
@@ -79,6 +90,7 @@ def course_create(*, actor, m2m: dict[str, Iterable] | None = None, **fields) ->
         if name not in COURSE_M2M:
             raise TypeError(f"unexpected m2m field: {name}")
         getattr(course, name).set(values)
+    course_audience_keys_refresh(course=course)
     CourseStaff.objects.create(course=course, user=actor, role=CourseStaff.Role.LEAD)
     actor.__dict__.pop("_lms_staffed_course_ids", None)
     audit_record(actor=actor, action="courses.course_create", target=course)
@@ -97,6 +109,8 @@ def course_update(*, actor, course: Course, m2m: dict[str, Iterable] | None = No
         if name not in COURSE_M2M:
             raise TypeError(f"unexpected m2m field: {name}")
         getattr(course, name).set(values)
+    course_audience_keys_refresh(course=course)
+    course.refresh_from_db(fields=["profession_key", "country_key"])
     return course
 
 

@@ -144,3 +144,14 @@ def published_course(*, trainer, modules: int = 1, lessons: int = 2, questions: 
             QuestionFactory(module=module)
         module_publish(actor=trainer, module=module, change_summary="First version.")
     return course
+
+
+def set_audience(course, *, professions=(), countries=()):
+    """Restrict a course to professions and/or countries, as the services do."""
+    from courses.services import course_audience_keys_refresh
+
+    course.professions.add(*professions)
+    course.countries.add(*countries)
+    course_audience_keys_refresh(course=course)
+    course.refresh_from_db()
+    return course

@@ -20,7 +20,14 @@ from courses.models import (
 from notifications.models import Notification
 from tests.factories import UnitFactory, UserFactory
 
-from .factories import CourseFactory, LessonFactory, ModuleFactory, published_course, staff
+from .factories import (
+    CourseFactory,
+    LessonFactory,
+    ModuleFactory,
+    published_course,
+    set_audience,
+    staff,
+)
 
 
 @pytest.fixture
@@ -70,7 +77,7 @@ def test_self_enrolment_refused_in_a_closed_course(learner, trainer):
 def test_self_enrolment_refused_outside_the_audience(learner, trainer):
     judge, _ = Profession.objects.get_or_create(code="judge", defaults={"name": "Judge"})
     course = published_course(trainer=trainer)
-    course.professions.add(judge)
+    set_audience(course, professions=[judge])
 
     with pytest.raises(PermissionDenied):
         services.enrolment_self_create(actor=learner, course=course)

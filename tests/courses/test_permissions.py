@@ -23,7 +23,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .factories import CourseFactory, staff
+from .factories import CourseFactory, set_audience, staff
 
 
 def _can(perm, user, obj=None) -> bool:
@@ -85,7 +85,7 @@ def test_learner_sees_only_published_courses(learner, status, expected):
 
 def test_learner_sees_courses_for_their_profession(learner):
     course = CourseFactory()
-    course.professions.add(learner.profession)
+    set_audience(course, professions=[learner.profession])
 
     assert _can("courses.view_course", learner, course)
     assert course_list_catalogue(user=learner).filter(pk=course.pk).exists()
@@ -94,7 +94,7 @@ def test_learner_sees_courses_for_their_profession(learner):
 def test_learner_does_not_see_courses_for_other_professions(learner):
     course = CourseFactory()
     judge, _ = Profession.objects.get_or_create(code="judge", defaults={"name": "Judge"})
-    course.professions.add(judge)
+    set_audience(course, professions=[judge])
 
     assert not _can("courses.view_course", learner, course)
     assert not course_list_visible_to(user=learner).filter(pk=course.pk).exists()
@@ -104,7 +104,7 @@ def test_learner_does_not_see_courses_for_other_countries(learner):
     course = CourseFactory()
     elsewhere = CountryFactory(code="IE")
     assert learner.agency.country_id != elsewhere.pk
-    course.countries.add(elsewhere)
+    set_audience(course, countries=[elsewhere])
 
     assert not _can("courses.view_course", learner, course)
     assert not course_list_catalogue(user=learner).filter(pk=course.pk).exists()
@@ -112,7 +112,7 @@ def test_learner_does_not_see_courses_for_other_countries(learner):
 
 def test_learner_sees_courses_for_their_country(learner):
     course = CourseFactory()
-    course.countries.add(learner.agency.country)
+    set_audience(course, countries=[learner.agency.country])
 
     assert course_list_catalogue(user=learner).filter(pk=course.pk).exists()
 
