@@ -17,11 +17,24 @@ from django.utils import timezone
 from accounts.models import User
 from courses.models import TopicTag
 
-from .models import Source, TagRule, TrendItem
+from .models import CurriculumReview, Source, TagRule, TrendItem
 from .parsing import item_content_hash
-from .services import source_stix_upload, trend_item_triage, trend_item_write
+from .services import (
+    curriculum_review_close,
+    source_stix_upload,
+    trend_item_triage,
+    trend_item_write,
+)
 
 ANALYST = "analyst@nps.example"
+TRAINER = "trainer@nps.example"
+# The trainer has already answered one review (the others stay open for the demo).
+CLOSED_REVIEW = (
+    "A victim-centred approach",
+    "The module already teaches the safety questions and the same-day hand-over to "
+    "safeguarding; the new payment deadlines do not change that advice. Checked against the "
+    "helplines' note.",
+)
 
 # (slug, dimension, name, French name): the shared slugs of the courses and mentoring demos,
 # plus one the feed needs.
@@ -307,4 +320,30 @@ def seed_threat_feed(stdout=None) -> None:
                 tags=[tags[s] for s in slugs],
             )
             triaged += 1
-    _say(stdout, f"{written} notes written, {uploaded} items uploaded, {triaged} triaged.")
+        closed = _close_one_review()
+    _say(
+        stdout,
+        f"{written} notes written, {uploaded} items uploaded, {triaged} triaged, "
+        f"{CurriculumReview.objects.filter(status='open').count()} reviews open, "
+        f"{closed} closed.",
+    )
+
+
+def _close_one_review() -> int:
+    trainer = User.objects.filter(email=TRAINER).first()
+    title, reason = CLOSED_REVIEW
+    if (
+        trainer is None
+        or CurriculumReview.objects.filter(
+            module__title=title, status=CurriculumReview.Status.CLOSED
+        ).exists()
+    ):
+        return 0
+    review = CurriculumReview.objects.filter(
+        module__title=title, status=CurriculumReview.Status.OPEN
+    ).first()
+    if review is None:
+        return 0
+    trainer.__dict__.pop("_lms_roles", None)
+    curriculum_review_close(actor=trainer, review=review, outcome="no_change", reason=reason)
+    return 1

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import TopicTag
 
 from .conf import feed_setting
-from .models import Severity, Source, TagRule, TrendItem
+from .models import CurriculumReview, Severity, Source, TagRule, TrendItem
 from .selectors import source_owner_choices
 
 
@@ -127,7 +129,7 @@ class TriageForm(forms.Form):
 
 class TriageFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Triage"),
+        label=pgettext_lazy("trends", "Triage"),
         required=False,
         choices=[("", _("All items")), *TrendItem.Status.choices],
     )
@@ -185,3 +187,50 @@ class FeedFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("open", _("Open reviews")),
+            ("overdue", _("Overdue reviews")),
+            ("closed", _("Closed reviews")),
+            ("all", _("Every review")),
+        ],
+    )
+
+
+class ReviewCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("How does the review end?"),
+        choices=CurriculumReview.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    version = forms.ModelChoiceField(
+        label=_("New published version"),
+        queryset=None,
+        required=False,
+        empty_label=_("Choose a version"),
+        help_text=_("For “Module updated”: a version published since the review opened."),
+    )
+    reason = forms.CharField(
+        label=_("Reason or notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+        help_text=_("Required for “No change needed”: say why the module is still current."),
+    )
+
+    def __init__(self, *args, versions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = lambda v: (
+            _("Version %(number)s, published %(when)s%(material)s")
+            % {
+                "number": v.number,
+                "when": formats.date_format(v.published_at, "DATE_FORMAT"),
+                "material": _(" (material change)") if v.is_material_change else "",
+            }
+        )

@@ -303,3 +303,111 @@ class TagRule(models.Model):
         if self.whole_word:
             body = rf"(?<!\w)(?:{body})(?!\w)"
         return re.compile(body, re.IGNORECASE)
+
+
+class CurriculumReview(models.Model):
+    """A review of one module, opened because relevant trends share its tags. One open
+    review per module gathers every triggering item; a trainer closes it with "no change
+    needed" (and why) or "updated" (and the new published version)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("review state", "Open")
+        CLOSED = "closed", pgettext_lazy("review state", "Closed")
+
+    class Outcome(models.TextChoices):
+        NO_CHANGE = "no_change", _("No change needed")
+        UPDATED = "updated", _("Module updated")
+
+    module = models.ForeignKey(
+        "courses.Module",
+        on_delete=models.PROTECT,
+        related_name="curriculum_reviews",
+        verbose_name=_("module"),
+    )
+    status = models.CharField(
+        pgettext_lazy("curriculum review", "status"),
+        max_length=8,
+        choices=Status.choices,
+        default=Status.OPEN,
+    )
+    # The most severe triggering item's severity; it sets the due date.
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    opened_at = models.DateTimeField(
+        pgettext_lazy("curriculum review", "opened"), default=timezone.now
+    )
+    due_on = models.DateField(_("due on"))
+    items = models.ManyToManyField(
+        TrendItem,
+        through="ReviewTrigger",
+        related_name="curriculum_reviews",
+        verbose_name=_("trends that triggered it"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    module_version = models.ForeignKey(
+        "courses.ModuleVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new version"),
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(
+        pgettext_lazy("curriculum review", "closed"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["status", "due_on", "pk"]
+        verbose_name = _("curriculum review")
+        verbose_name_plural = _("curriculum reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module"],
+                condition=Q(status="open"),
+                name="threat_feed_one_open_review_per_module",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", outcome="", closed_at__isnull=True)
+                | (Q(status="closed", closed_at__isnull=False) & ~Q(outcome="")),
+                name="threat_feed_review_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="updated") | Q(module_version__isnull=False),
+                name="threat_feed_review_updated_has_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.module} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.due_on < (today or timezone.localdate())
+
+
+class ReviewTrigger(models.Model):
+    """A trend item that opened or joined a review."""
+
+    review = models.ForeignKey(CurriculumReview, on_delete=models.CASCADE, related_name="triggers")
+    item = models.ForeignKey(TrendItem, on_delete=models.CASCADE, related_name="review_triggers")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("review trigger")
+        verbose_name_plural = _("review triggers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "item"], name="threat_feed_review_trigger_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} ← {self.item_id}"

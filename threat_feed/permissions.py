@@ -32,3 +32,17 @@ rules.add_perm("threat_feed.manage_rules", is_curator)
 
 # Curriculum reviews: trainers and analysts read them.
 rules.add_perm("threat_feed.view_reviews", is_approved & (is_trainer | is_curator))
+
+
+@rules.predicate
+def staffs_reviewed_course(user, review) -> bool:
+    """The person may edit the review's module's course (a trainer on its staff)."""
+    return review is not None and rules.has_perm("courses.edit_course", user, review.module.course)
+
+
+# One review (twin: selectors.curriculum_review_list_visible_to): analysts and platform
+# admins see every review, trainers those of the courses they staff.
+rules.add_perm("threat_feed.view_review", is_approved & (is_curator | staffs_reviewed_course))
+# Closing: a trainer of the course (or a platform admin, through courses.edit_course). The
+# service refuses a review already closed with its own message.
+rules.add_perm("threat_feed.close_review", is_approved & staffs_reviewed_course)

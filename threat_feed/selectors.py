@@ -4,16 +4,19 @@ rules in permissions.py), with related rows fetched in a fixed number of queries
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import rules
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import TRENDS_ANALYST
-from courses.models import Module, TopicTag, published_modules_q
-from courses.selectors import course_list_visible_to
+from courses.models import Course, Module, ModuleVersion, TopicTag, published_modules_q
+from courses.selectors import course_list_editable_by, course_list_visible_to
 
-from .models import Source, SourceFetch, TagRule, TrendItem
+from .conf import feed_setting
+from .models import CurriculumReview, ReviewTrigger, Source, SourceFetch, TagRule, TrendItem
 
 
 def _can(user, perm: str, obj=None) -> bool:
@@ -248,4 +251,150 @@ def trend_digest_items(*, since, until, limit: int) -> list[TrendItem]:
         )
         .select_related("source")
         .order_by("-severity", "-dated_at", "-pk")[:limit]
+    )
+
+
+# --- Curriculum reviews -------------------------------------------------------------------
+
+
+def _reviewable_courses(user):
+    """None for "every course" (analysts, platform admins), else the courses the person
+    staffs."""
+    if _can(user, "threat_feed.manage_sources"):
+        return None
+    return course_list_editable_by(user=user)
+
+
+def curriculum_review_list_visible_to(*, user, status: str = "") -> QuerySet[CurriculumReview]:
+    """Reviews the person may read (twin of threat_feed.view_review): every review for
+    analysts and platform admins, those of the courses they staff for trainers."""
+    if not _can(user, "threat_feed.view_reviews"):
+        return CurriculumReview.objects.none()
+    qs = CurriculumReview.objects.all()
+    courses = _reviewable_courses(user)
+    if courses is not None:
+        qs = qs.filter(module__course__in=courses)
+    today = timezone.localdate()
+    if status == "overdue":
+        qs = qs.filter(status=CurriculumReview.Status.OPEN, due_on__lt=today)
+    elif status in CurriculumReview.Status.values:
+        qs = qs.filter(status=status)
+    return (
+        qs.select_related("module__course", "closed_by", "module_version")
+        .annotate(item_count=Count("triggers"))
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def curriculum_review_get(*, user, pk: int) -> CurriculumReview:
+    return (
+        curriculum_review_list_visible_to(user=user)
+        .prefetch_related(
+            Prefetch(
+                "triggers",
+                queryset=ReviewTrigger.objects.select_related("item__source").order_by(
+                    "-item__severity", "added_at"
+                ),
+            ),
+            Prefetch("module__topic_tags", queryset=TopicTag.objects.order_by("name")),
+        )
+        .get(pk=pk)
+    )
+
+
+def curriculum_review_versions(*, review: CurriculumReview) -> QuerySet[ModuleVersion]:
+    """Versions that can close the review as "updated": published since it opened."""
+    return ModuleVersion.objects.filter(
+        module_id=review.module_id, published_at__gte=review.opened_at
+    ).order_by("-number")
+
+
+def curriculum_review_open_count_for(*, user) -> int:
+    """Open reviews of the courses the person staffs (the trainer's home panel)."""
+    if not _can(user, "threat_feed.view_reviews"):
+        return 0
+    return CurriculumReview.objects.filter(
+        status=CurriculumReview.Status.OPEN,
+        module__course__in=course_list_editable_by(user=user),
+    ).count()
+
+
+def _visible_modules(user) -> QuerySet[Module]:
+    modules = Module.objects.filter(published_modules_q(), course__status=Course.Status.PUBLISHED)
+    courses = _reviewable_courses(user)
+    if courses is not None:
+        modules = modules.filter(course__in=courses)
+    return modules
+
+
+def module_freshness_list(*, user, today=None) -> QuerySet[Module]:
+    """Published modules the person looks after that are stale: no review in
+    THREAT_FEED_STALE_AFTER_DAYS, or an open review past its due date. Overdue first, then
+    the longest unreviewed."""
+    if not _can(user, "threat_feed.view_reviews"):
+        return Module.objects.none()
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=int(feed_setting("THREAT_FEED_STALE_AFTER_DAYS")))
+    open_review = CurriculumReview.objects.filter(
+        module=OuterRef("pk"), status=CurriculumReview.Status.OPEN
+    )
+    return (
+        _visible_modules(user)
+        .select_related("course")
+        .annotate(
+            open_review_id=Subquery(open_review.values("pk")[:1]),
+            open_due_on=Subquery(open_review.values("due_on")[:1]),
+        )
+        .filter(
+            Q(last_reviewed_on__isnull=True)
+            | Q(last_reviewed_on__lt=cutoff)
+            | Q(open_due_on__lt=today)
+        )
+        .order_by(
+            F("open_due_on").asc(nulls_last=True), F("last_reviewed_on").asc(nulls_first=True), "pk"
+        )
+    )
+
+
+@dataclass
+class ModuleReviews:
+    module: Module
+    open_review: CurriculumReview | None
+    closed_reviews: list[CurriculumReview]
+    related_items: list[TrendItem]
+
+
+def module_reviews_get(*, user, pk: int, related: int = 10) -> ModuleReviews:
+    """A published module's review record: its last review date, open review, past reviews
+    and the latest relevant trends sharing its tags."""
+    if not _can(user, "threat_feed.view_reviews"):
+        raise Module.DoesNotExist
+    module = (
+        _visible_modules(user)
+        .select_related("course", "current_version")
+        .prefetch_related(Prefetch("topic_tags", queryset=TopicTag.objects.order_by("name")))
+        .get(pk=pk)
+    )
+    reviews = list(
+        CurriculumReview.objects.filter(module=module)
+        .select_related("closed_by", "module_version")
+        .annotate(item_count=Count("triggers"))
+        .order_by("-opened_at", "-pk")
+    )
+    tag_ids = [tag.pk for tag in module.topic_tags.all()]
+    items = (
+        list(
+            TrendItem.objects.filter(status=TrendItem.Status.RELEVANT, tags__in=tag_ids)
+            .select_related("source")
+            .distinct()
+            .order_by("-dated_at", "-pk")[:related]
+        )
+        if tag_ids
+        else []
+    )
+    return ModuleReviews(
+        module=module,
+        open_review=next((r for r in reviews if r.is_open), None),
+        closed_reviews=[r for r in reviews if not r.is_open],
+        related_items=items,
     )

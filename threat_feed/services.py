@@ -7,22 +7,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import TRENDS_ANALYST
 from accounts.services import audit_record, job_run_claim, job_run_finish
-from courses.models import TopicTag
+from courses.models import Course, Module, ModuleVersion, TopicTag, published_modules_q
+from courses.services import module_review_mark
 from notifications.services import notification_send
 
 from .conf import feed_setting
@@ -31,6 +32,8 @@ from .models import (
     ERROR_MAX,
     SUMMARY_MAX,
     TITLE_MAX,
+    CurriculumReview,
+    ReviewTrigger,
     Severity,
     Source,
     SourceFetch,
@@ -759,9 +762,232 @@ def tag_rules_apply_waiting(*, actor: User, chunk: int = 1000) -> int:
     return changed
 
 
-def curriculum_reviews_open_for_item(*, item: TrendItem) -> list:
-    """Placeholder until curriculum reviews exist: nothing to open."""
-    return []
+# --- Curriculum reviews -------------------------------------------------------------------
+
+
+def review_due_on(*, severity: int, opened_on: date) -> date:
+    days = dict(feed_setting("THREAT_FEED_REVIEW_DUE_DAYS"))
+    name = Severity(severity).name.lower()
+    return opened_on + timedelta(days=int(days.get(name, 90)))
+
+
+def _modules_sharing_tags(item: TrendItem):
+    """Published modules of published courses that share a tag with the item."""
+    tag_ids = list(item.tags.values_list("pk", flat=True))
+    if not tag_ids:
+        return Module.objects.none()
+    return (
+        Module.objects.filter(published_modules_q(), topic_tags__in=tag_ids)
+        .filter(course__status=Course.Status.PUBLISHED)
+        .select_related("course")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def curriculum_reviews_open_for_item(*, item: TrendItem) -> list[CurriculumReview]:
+    """For a relevant item at or above the review threshold: put it in the open review of
+    every published module sharing one of its tags, opening a review where none is open.
+
+    One open review per module (a partial unique constraint); the review's severity is its
+    most severe item's and its due date the earliest any item gives. The module's trainers
+    are told once when a review opens and once per item added to it. Safe to repeat: an
+    item already in a review is not added twice. Precondition: the caller holds a
+    transaction (trend_item_triage does).
+    """
+    threshold = Severity.from_name(feed_setting("THREAT_FEED_REVIEW_THRESHOLD"))
+    if not item.is_relevant or item.severity is None or item.severity < threshold:
+        return []
+    today = timezone.localdate()
+    touched: list[CurriculumReview] = []
+    for module in _modules_sharing_tags(item):
+        review, opened = _review_open_for(module=module, item=item, today=today)
+        _trigger, added = ReviewTrigger.objects.get_or_create(review=review, item=item)
+        if not added:
+            continue
+        due = review_due_on(severity=item.severity, opened_on=today)
+        changed = []
+        if item.severity > review.severity:
+            review.severity = item.severity
+            changed.append("severity")
+        if due < review.due_on:
+            review.due_on = due
+            changed.append("due_on")
+        if changed:
+            review.save(update_fields=changed)
+        _review_notify(review=review, item=item, opened=opened)
+        touched.append(review)
+    return touched
+
+
+def _review_open_for(*, module: Module, item: TrendItem, today: date):
+    """The module's open review (locked), or a new one; (review, opened)."""
+    existing = (
+        CurriculumReview.objects.select_for_update()
+        .filter(module=module, status=CurriculumReview.Status.OPEN)
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            review = CurriculumReview.objects.create(
+                module=module,
+                severity=item.severity,
+                due_on=review_due_on(severity=item.severity, opened_on=today),
+            )
+    except IntegrityError:
+        # Another triage opened it at the same moment: join that one.
+        review = CurriculumReview.objects.select_for_update().get(
+            module=module, status=CurriculumReview.Status.OPEN
+        )
+        return review, False
+    audit_record(
+        actor=None,
+        action="threat_feed.review_open",
+        target=review,
+        details={"item": item.pk, "severity": item.severity},
+    )
+    return review, True
+
+
+def _review_notify(*, review: CurriculumReview, item: TrendItem, opened: bool) -> None:
+    """Tell the module's course staff (active people) about the review."""
+    module = review.module
+    people = User.objects.filter(
+        is_active=True, course_staffings__course_id=module.course_id
+    ).distinct()
+    url = reverse("threat_feed:review", args=[review.pk])
+    key = (
+        f"{KIND_REVIEW}:{review.pk}:opened"
+        if opened
+        else f"{KIND_REVIEW}:{review.pk}:item:{item.pk}"
+    )
+
+    def message():
+        values = {
+            "module": module.title,
+            "course": module.course.title,
+            "item": item.title,
+            "severity": item.get_severity_display(),
+            "due": formats.date_format(review.due_on, "DATE_FORMAT"),
+        }
+        if opened:
+            title = gettext("Curriculum review: %(module)s") % values
+            body = (
+                gettext(
+                    "A %(severity)s trend shares the topics of “%(module)s” (%(course)s): "
+                    "%(item)s. Check whether the module is still current by %(due)s, then close "
+                    "the review as updated or as needing no change."
+                )
+                % values
+            )
+        else:
+            title = gettext("New trend for the review of %(module)s") % values
+            body = (
+                gettext(
+                    "Another trend was added to the open review of “%(module)s”: %(item)s "
+                    "(%(severity)s). The review is due by %(due)s."
+                )
+                % values
+            )
+        return title, body
+
+    for person in people:
+        _tell(user=person, kind=KIND_REVIEW, key=key, url=url, message=message)
+
+
+@transaction.atomic
+def curriculum_review_close(
+    *,
+    actor: User,
+    review: CurriculumReview,
+    outcome: str,
+    reason: str = "",
+    version: ModuleVersion | None = None,
+) -> CurriculumReview:
+    """A trainer of the module's course closes its open review: "no change needed" with a
+    reason, or "updated" with a version of this module published since the review opened.
+
+    Records the module as reviewed today (courses' module_review_mark). When the version is
+    a material change, change-driven refreshers are asked for (curriculum_review_refreshers).
+    A review already closed (a double submit) raises ValidationError and changes nothing.
+    """
+    review = (
+        CurriculumReview.objects.select_for_update()
+        .select_related("module__course")
+        .get(pk=review.pk)
+    )
+    _require(actor, "threat_feed.close_review", review)
+    if not review.is_open:
+        raise ValidationError(_("This review is already closed."))
+    reason = plain_text(reason, limit=2000)
+    if outcome == CurriculumReview.Outcome.NO_CHANGE:
+        if not reason:
+            raise ValidationError({"reason": _("Say why the module needs no change.")})
+        if version is not None:
+            raise ValidationError(
+                {"version": _("A review closed without change has no new version.")}
+            )
+    elif outcome == CurriculumReview.Outcome.UPDATED:
+        if version is None:
+            raise ValidationError({"version": _("Choose the new published version.")})
+        if version.module_id != review.module_id or version.published_at < review.opened_at:
+            raise ValidationError(
+                {"version": _("Choose a version of this module published since the review opened.")}
+            )
+    else:
+        raise ValidationError({"outcome": _("Choose how the review ends.")})
+    now = timezone.now()
+    review.status = CurriculumReview.Status.CLOSED
+    review.outcome = outcome
+    review.reason = reason
+    review.module_version = version
+    review.closed_by = actor
+    review.closed_at = now
+    review.save(
+        update_fields=["status", "outcome", "reason", "module_version", "closed_by", "closed_at"]
+    )
+    module_review_mark(actor=actor, module=review.module, reviewed_on=timezone.localdate())
+    refreshers = None
+    if version is not None and version.is_material_change:
+        refreshers = curriculum_review_refreshers(actor=actor, review=review, version=version)
+    audit_record(
+        actor=actor,
+        action="threat_feed.review_close",
+        target=review,
+        details={
+            "outcome": outcome,
+            "version": version.number if version else None,
+            "refreshers": refreshers,
+        },
+    )
+    return review
+
+
+# The courses service of the refresher issue (issue 4) that assigns change-driven refreshers
+# for a material version. Looked up by name because it does not exist yet; it must be
+# idempotent (publishing may already have called it).
+REFRESHER_SERVICE = "module_version_refreshers_assign"
+
+
+def curriculum_review_refreshers(*, actor: User, review: CurriculumReview, version) -> str:
+    """The hook from a review closed by a material change to change-driven refreshers.
+    Returns what happened, for the audit row: "requested" or "unavailable"."""
+    from courses import services as course_services
+
+    assign = getattr(course_services, REFRESHER_SERVICE, None)
+    if assign is None:
+        logger.warning(
+            "threat_feed: review %s closed with material version %s, but courses has no %s "
+            "yet; no refreshers assigned",
+            review.pk,
+            version.pk,
+            REFRESHER_SERVICE,
+        )
+        return "unavailable"
+    assign(actor=actor, version=version)
+    return "requested"
 
 
 # --- Weekly digest ------------------------------------------------------------------------

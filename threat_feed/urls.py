@@ -28,3 +28,9 @@ urlpatterns += [
     path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("rules/apply/", views.rules_apply, name="rules_apply"),
 ]
+urlpatterns += [
+    path("reviews/", views.review_list, name="reviews"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
+    path("reviews/freshness/", views.freshness, name="freshness"),
+    path("modules/<int:pk>/", views.module_reviews, name="module"),
+]

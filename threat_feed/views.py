@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -431,4 +432,107 @@ def item_detail(request, pk: int):
         request,
         "threat_feed/item_detail.html",
         {"item": item, "modules": modules.get(item.pk, [])},
+    )
+
+
+# --- Curriculum reviews -------------------------------------------------------------------
+
+
+@allowed("threat_feed.view_reviews")
+@require_GET
+def review_list(request):
+    form = forms.ReviewFilterForm(request.GET)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    status = status or "open"
+    reviews = selectors.curriculum_review_list_visible_to(
+        user=request.user, status="" if status == "all" else status
+    )
+    return render(
+        request,
+        "threat_feed/reviews.html",
+        {
+            "form": form,
+            "status": status,
+            "page": _page(request, reviews),
+            "query": _query_without_page(request),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _review_page(request, review, form, status=200):
+    return render(
+        request,
+        "threat_feed/review_detail.html",
+        {
+            "review": review,
+            "form": form,
+            "may_close": review.is_open
+            and rules.has_perm("threat_feed.close_review", request.user, review),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@allowed("threat_feed.view_reviews")
+@GET_POST
+def review_detail(request, pk: int):
+    review = _found(selectors.curriculum_review_get, user=request.user, pk=pk)
+    versions = selectors.curriculum_review_versions(review=review)
+    form = forms.ReviewCloseForm(request.POST or None, versions=versions)
+    if request.method == "POST":
+        if not rules.has_perm("threat_feed.close_review", request.user, review):
+            raise PermissionDenied
+        if not review.is_open:
+            messages.info(request, _("This review is already closed."))
+            return redirect("threat_feed:review", pk=review.pk)
+        if form.is_valid():
+            try:
+                services.curriculum_review_close(
+                    actor=request.user,
+                    review=review,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(
+                    request, _("Review closed. The module is marked as reviewed today.")
+                )
+                return redirect("threat_feed:review", pk=review.pk)
+        return _review_page(request, review, form, status=400)
+    return _review_page(request, review, form)
+
+
+@allowed("threat_feed.view_reviews")
+@require_GET
+def freshness(request):
+    modules = selectors.module_freshness_list(user=request.user)
+    return render(
+        request,
+        "threat_feed/freshness.html",
+        {
+            "page": _page(request, modules),
+            "today": timezone.localdate(),
+            "stale_days": services.feed_setting("THREAT_FEED_STALE_AFTER_DAYS"),
+        },
+    )
+
+
+@allowed("threat_feed.view_reviews")
+@require_GET
+def module_reviews(request, pk: int):
+    record = _found(selectors.module_reviews_get, user=request.user, pk=pk)
+    return render(
+        request,
+        "threat_feed/module_reviews.html",
+        {
+            "record": record,
+            "module": record.module,
+            "may_edit": rules.has_perm("courses.edit_course", request.user, record.module.course),
+            "today": timezone.localdate(),
+        },
     )
