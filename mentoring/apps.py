@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -37,11 +39,14 @@ class MentoringConfig(AppConfig):
         )
         privacy_register(
             name="mentoring",
-            describes=_(
-                "Your mentor profile, requests for a mentor, mentoring pairings with their "
-                "goals, sessions and private notes, competencies a mentor observed, your peer "
-                "directory listing and contact requests, event registrations, attendance and "
-                "CPD hours, and whether you have a calendar feed."
+            describes=cast(
+                str,
+                _(
+                    "Your mentor profile, requests for a mentor, mentoring pairings with their "
+                    "goals, sessions and private notes, competencies a mentor observed, your peer "
+                    "directory listing and contact requests, event registrations, attendance and "
+                    "CPD hours, and whether you have a calendar feed."
+                ),
             ),
             export=mentoring_data_export,
             erase=mentoring_data_erase,

@@ -130,7 +130,7 @@ def _tags() -> dict[str, TopicTag]:
     return {t.slug: t for t in TopicTag.objects.filter(slug__in=[t[0] for t in TAGS])}
 
 
-def _practical_competency() -> Competency:
+def _practical_competency() -> Competency | None:
     existing = Competency.objects.filter(is_practical=True).order_by("pk").first()
     if existing is not None:
         return existing

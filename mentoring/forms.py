@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime, time
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Country, Profession, User
-from courses.models import TopicTag
+from courses.models import Competency, TopicTag
 
 from .languages import LANGUAGE_CHOICES
 from .models import (
@@ -128,7 +129,7 @@ class ProposeForm(NoColonMixin, forms.Form):
 
 
 def _person_label(user: User) -> str:
-    agency = user.agency.short_name or user.agency.name if user.agency_id else ""
+    agency = (user.agency.short_name or user.agency.name) if user.agency is not None else ""
     return f"{user} ({agency})" if agency else str(user)
 
 
@@ -209,7 +210,9 @@ class SessionForm(NoColonMixin, _LocalDateTimeMixin, forms.Form):
 
 
 class ObservationForm(NoColonMixin, forms.Form):
-    competency = forms.ModelChoiceField(label=_("Competency"), queryset=None)
+    competency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Competency"), queryset=Competency.objects.none()
+    )
     observed_on = forms.DateField(
         label=_("Observed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -263,15 +266,16 @@ class DirectorySearchForm(NoColonMixin, forms.Form):
 
     def __init__(self, *args, options: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = options["countries"]
-        self.fields["country"].empty_label = _("All countries")
-        self.fields["profession"].queryset = options["professions"]
-        self.fields["profession"].empty_label = _("All professions")
-        self.fields["tag"].queryset = options["tags"]
-        self.fields["tag"].empty_label = _("All topics")
-        self.fields["tag"].label_from_instance = lambda t: t.localized_name
+        fields: dict[str, Any] = self.fields
+        fields["country"].queryset = options["countries"]
+        fields["country"].empty_label = _("All countries")
+        fields["profession"].queryset = options["professions"]
+        fields["profession"].empty_label = _("All professions")
+        fields["tag"].queryset = options["tags"]
+        fields["tag"].empty_label = _("All topics")
+        fields["tag"].label_from_instance = lambda t: t.localized_name
         codes = options["language_codes"]
-        self.fields["language"].choices = [("", _("All languages"))] + [
+        fields["language"].choices = [("", _("All languages"))] + [
             (code, label) for code, label in language_choices_sorted() if code in codes
         ]
 

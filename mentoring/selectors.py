@@ -42,6 +42,7 @@ from .models import (
     MentorProfile,
     MentorRequest,
 )
+from .people import person_country_id
 
 OPEN = MentorAssignment.OPEN_STATUSES
 
@@ -103,11 +104,11 @@ def mentor_candidate_list_for(*, mentee: User) -> list[MentorCandidate]:
         MentorCandidate(
             user_id=p.user_id,
             name=p.user.full_name or p.user.email,
-            country_id=p.user.agency.country_id if p.user.agency_id else None,
+            country_id=person_country_id(p.user),
             expertise_ids=frozenset(t.pk for t in p.expertise.all()),
             languages=frozenset(p.language_codes),
             capacity=p.capacity,
-            open_pairings=p.open_pairings,
+            open_pairings=getattr(p, "open_pairings", 0),
             cross_border=p.cross_border,
             active=p.is_active,
             already_paired=p.user_id in paired,
@@ -121,7 +122,7 @@ def mentor_suggestion_list_for(*, mentor_request: MentorRequest, limit: int = 10
     mentee = mentor_request.mentee
     wish = MentorWish(
         learner_id=mentee.pk,
-        country_id=mentee.agency.country_id if mentee.agency_id else None,
+        country_id=person_country_id(mentee),
         goal_tag_ids=frozenset(t.pk for t in mentor_request.goal_tags.all()),
         language=mentor_request.preferred_language,
         cross_border_ok=mentor_request.cross_border_ok,
@@ -585,7 +586,7 @@ def calendar_feed_events_for(*, user: User) -> QuerySet[Event]:
 # --- The dashboard ------------------------------------------------------------------------
 
 
-def mentoring_dashboard_for(*, user: User) -> dict | None:
+def mentoring_dashboard_for(*, user: User) -> dict:
     """My mentor, my mentees, proposals to answer, the next session, upcoming events."""
     overview = mentoring_overview_for(user=user)
     next_sessions = [

@@ -884,7 +884,7 @@ def event_detail(request, pk: int):
         )
     places_left = None
     if event.capacity is not None:
-        places_left = max(0, event.capacity - event.confirmed_count)
+        places_left = max(0, event.capacity - getattr(event, "confirmed_count", 0))
     return render(
         request,
         "mentoring/event_detail.html",
@@ -1035,7 +1035,7 @@ def event_attendance(request, pk: int):
     form = forms.AttendanceForm(
         request.POST or None,
         people=confirmed,
-        initial={"attended": [r.user_id for r in registrations if r.attended]},
+        initial={"attended": [r.user_id for r in registrations if getattr(r, "attended", False)]},
     )
     if request.method == "POST" and form.is_valid():
         try:

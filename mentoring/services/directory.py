@@ -18,6 +18,7 @@ from courses.models import TopicTag
 
 from ..languages import languages_encode
 from ..models import ContactRequest, DirectoryProfile
+from ..people import person_country
 from .common import KIND_CONTACT, lazy_format, notify, require, url
 
 # Bounds against misuse of the directory: at most this many unanswered requests at once,
@@ -108,7 +109,7 @@ def contact_request_send(
         raise ValidationError(
             _("Your request to this person is waiting for their answer.")
         ) from None
-    country = actor.agency.country if actor.agency_id else ""
+    country = person_country(actor) or ""
     notify(
         peer,
         kind=KIND_CONTACT,

@@ -24,6 +24,7 @@ from ..models import (
     MentorProfile,
     MentorRequest,
 )
+from ..people import person_country_id
 from .common import KIND_PAIRING, KIND_SESSION, lazy_format, notify, require, url
 
 Status = MentorAssignment.Status
@@ -156,7 +157,7 @@ def mentor_request_choose(
 
     wish = MentorWish(
         learner_id=actor.pk,
-        country_id=actor.agency.country_id if actor.agency_id else None,
+        country_id=person_country_id(actor),
         goal_tag_ids=frozenset(mentor_request.goal_tags.values_list("pk", flat=True)),
         language=mentor_request.preferred_language,
         cross_border_ok=mentor_request.cross_border_ok,
@@ -216,7 +217,8 @@ def _open_pairings(mentor: User) -> int:
 
 
 def _same_country(a: User, b: User) -> bool:
-    return bool(a.agency_id and b.agency_id and a.agency.country_id == b.agency.country_id)
+    country = person_country_id(a)
+    return country is not None and country == person_country_id(b)
 
 
 def _assignment_create(
@@ -305,9 +307,12 @@ def _locked(assignment: MentorAssignment) -> MentorAssignment:
 
 def _tell_other_side(assignment: MentorAssignment, *, actor: User, title, body="", key=""):
     """Tell the mentee and whoever proposed the pair, except the actor."""
-    people = {assignment.mentee_id: assignment.mentee, assignment.mentor_id: assignment.mentor}
-    if assignment.proposed_by_id:
-        people[assignment.proposed_by_id] = assignment.proposed_by
+    people: dict[int, User] = {
+        assignment.mentee_id: assignment.mentee,
+        assignment.mentor_id: assignment.mentor,
+    }
+    if assignment.proposed_by is not None:
+        people[assignment.proposed_by.pk] = assignment.proposed_by
     people.pop(actor.pk, None)
     for person in people.values():
         notify(
