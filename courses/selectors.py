@@ -342,7 +342,13 @@ class LessonPage:
 
     @property
     def blur_images(self) -> bool:
-        return self.version.needs_warning and self.preference.blur_images
+        """Blur the lesson's images until revealed: in lessons with a warning, unless the
+        learner turned blurring off."""
+        return (
+            self.version.needs_warning
+            and self.preference.blur_images
+            and "<img" in self.version.body_html
+        )
 
 
 def lesson_page_get(*, user: User, slug: str, lesson_id: int, language: str) -> LessonPage:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("quiz/attempts/<int:pk>/", learning.quiz_attempt, name="quiz_attempt"),
     path("quiz/attempts/<int:pk>/submit/", learning.quiz_submit, name="quiz_submit"),
     path("certificates/<str:code>/", learning.certificate_detail, name="certificate"),
+    path("images/<uuid:uuid>/", learning.image_serve, name="image"),
     # Public certificate verification (no sign-in)
     path("verify/", reference.verify, name="verify"),
     path("verify/<str:code>/", reference.verify_code, name="verify_code"),
@@ -85,6 +86,17 @@ urlpatterns = [
         name="authoring_lesson_action",
     ),
     path("authoring/preview/", authoring.lesson_preview, name="authoring_preview"),
+    path(
+        "authoring/lessons/<int:pk>/variants/",
+        authoring.lesson_variants,
+        name="authoring_variants",
+    ),
+    path("authoring/modules/<int:pk>/images/", authoring.image_upload, name="authoring_image"),
+    path(
+        "authoring/modules/<int:pk>/images/<uuid:uuid>/delete/",
+        authoring.image_delete,
+        name="authoring_image_delete",
+    ),
     path("authoring/questions/<int:pk>/", authoring.question_edit, name="authoring_question"),
     path("authoring/drills/<int:pk>/agreement/", reference.drill_agreement, name="drill_agreement"),
     # Supervisors and agency admins

@@ -51,6 +51,7 @@ from .learning import (
     lesson_warning_acknowledge,
     module_progress_refresh,
 )
+from .media import image_clean_bytes, lesson_image_delete, lesson_image_upload
 from .quizzes import answer_normalise, quiz_attempt_blocker, quiz_attempt_start, quiz_attempt_submit
 
 __all__ = [
@@ -78,10 +79,13 @@ __all__ = [
     "enrolment_assign",
     "enrolment_completion_check",
     "enrolment_self_create",
+    "image_clean_bytes",
     "learner_preference_set",
     "lesson_complete",
     "lesson_content_hash",
     "lesson_create",
+    "lesson_image_delete",
+    "lesson_image_upload",
     "lesson_move",
     "lesson_postpone",
     "lesson_retire",

@@ -18,8 +18,10 @@ from .. import selectors, services
 from ..forms import (
     ChoiceFormSet,
     CourseForm,
+    ImageUploadForm,
     LessonForm,
     LessonPreviewForm,
+    LessonVariantForm,
     ModuleForm,
     PublishForm,
     QuestionForm,
@@ -486,3 +488,91 @@ def question_edit(request, pk):
         messages.success(request, _("Question deleted."))
         return redirect("courses:authoring_module", pk=question.module_id)
     return _question_page(request, question.module, question)
+
+
+# --- Diagrams and localised variants -------------------------------------------------------
+
+
+@login_required
+@require_POST
+def image_upload(request, pk):
+    module = _module(request, pk)
+    form = ImageUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            image = services.lesson_image_upload(
+                actor=request.user,
+                module=module,
+                upload=form.cleaned_data["file"],
+                alt_text=form.cleaned_data["alt_text"],
+            )
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _("Diagram uploaded. Paste this line into a lesson: %(snippet)s")
+                % {"snippet": f"![{image.alt_text}](/courses/images/{image.uuid}/)"},
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("courses:authoring_module", pk=pk)
+
+
+@login_required
+@require_POST
+def image_delete(request, pk, uuid):
+    module = _module(request, pk)
+    image = module.images.filter(uuid=uuid).first()
+    if image is None:
+        raise Http404
+    services.lesson_image_delete(actor=request.user, image=image)
+    messages.success(request, _("Diagram deleted."))
+    return redirect("courses:authoring_module", pk=pk)
+
+
+@login_required
+def lesson_variants(request, pk):
+    """Localised overlays of one lesson: per language and/or per jurisdiction."""
+    lesson = _lesson(request, pk)
+    variants = list(lesson.variants.all())
+    editing = None
+    if request.GET.get("edit"):
+        editing = next((v for v in variants if str(v.pk) == request.GET["edit"]), None)
+    if request.method == "POST" and request.POST.get("delete"):
+        variant = next((v for v in variants if str(v.pk) == request.POST["delete"]), None)
+        if variant is None:
+            raise Http404
+        services.lesson_variant_delete(actor=request.user, variant=variant)
+        messages.success(request, _("Variant deleted from the draft."))
+        return redirect("courses:authoring_variants", pk=pk)
+    form = LessonVariantForm(request.POST or None, instance=editing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lesson_variant_save(
+                actor=request.user,
+                lesson=lesson,
+                language=form.cleaned_data["language"],
+                jurisdiction=form.cleaned_data["jurisdiction"],
+                title=form.cleaned_data["title"],
+                body_md=form.cleaned_data["body_md"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Variant saved to the draft."))
+            return redirect("courses:authoring_variants", pk=pk)
+    return render(
+        request,
+        "courses/authoring/lesson_variants.html",
+        {
+            "lesson": lesson,
+            "module": lesson.module,
+            "course": lesson.module.course,
+            "variants": variants,
+            "form": form,
+            "editing": editing,
+        },
+    )

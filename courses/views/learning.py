@@ -340,3 +340,26 @@ def certificate_detail(request, code):
             ),
         },
     )
+
+
+@login_required
+def image_serve(request, uuid):
+    """A diagram, only to signed-in people who may see its course (a 404 otherwise)."""
+    from django.http import FileResponse
+
+    from ..models import LessonImage
+
+    image = (
+        LessonImage.objects.select_related("module__course")
+        .filter(uuid=uuid, module__course__in=selectors.course_list_visible_to(user=request.user))
+        .first()
+    )
+    if image is None:
+        raise Http404
+    response = FileResponse(image.file.open("rb"), content_type=image.content_type)
+    response["Content-Disposition"] = f'inline; filename="{image.uuid}.{image.extension}"'
+    # Immutable once uploaded (a new upload has a new id); private: never in shared caches.
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -8,6 +8,7 @@ from django.urls import reverse
 from courses import services
 from courses.models import Enrolment, LessonVariant, LessonVersion
 from courses.selectors import course_page_get, lesson_versions_pick
+from tests.factories import UserFactory, totp_enrol
 
 from .factories import CourseFactory, LessonFactory, ModuleFactory, staff
 
@@ -117,3 +118,37 @@ def test_lesson_page_serves_the_variant(client_as, learner, course_with_variants
     )
 
     assert "Texte en français." in response.content.decode()
+
+
+def test_variants_page_adds_a_jurisdiction_variant(client_as, trainer, course_with_variants):
+    lesson = LessonVariant.objects.first().lesson
+    client = client_as(trainer)
+
+    response = client.post(
+        reverse("courses:authoring_variants", args=[lesson.pk]),
+        {"language": "fr", "jurisdiction": "Belgique", "title": "Le droit belge", "body_md": "x"},
+        follow=True,
+    )
+
+    assert "Variant saved to the draft." in response.content.decode()
+    assert lesson.variants.filter(jurisdiction="Belgique", language="fr").exists()
+
+
+def test_variants_page_is_404_for_trainers_not_on_the_course(client_as, course_with_variants):
+    outsider = UserFactory(roles=["trainer"])
+    totp_enrol(outsider)
+    lesson = LessonVariant.objects.first().lesson
+
+    response = client_as(outsider).get(reverse("courses:authoring_variants", args=[lesson.pk]))
+
+    assert response.status_code == 404
+
+
+def test_variants_page_deletes_a_variant(client_as, trainer, course_with_variants):
+    variant = LessonVariant.objects.first()
+
+    client_as(trainer).post(
+        reverse("courses:authoring_variants", args=[variant.lesson_id]), {"delete": variant.pk}
+    )
+
+    assert not LessonVariant.objects.filter(pk=variant.pk).exists()
