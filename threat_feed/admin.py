@@ -16,8 +16,16 @@ class SourceFetchInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["started_at", "outcome", "http_status", "added", "duplicates", "ignored", "error"]
-    readonly_fields = fields
+    fields = ("started_at", "outcome", "http_status", "added", "duplicates", "ignored", "error")
+    readonly_fields = (
+        "started_at",
+        "outcome",
+        "http_status",
+        "added",
+        "duplicates",
+        "ignored",
+        "error",
+    )
     ordering = ["-started_at"]
 
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -31,9 +33,12 @@ class ThreatFeedConfig(AppConfig):
         )
         privacy_register(
             name="threat_feed",
-            describes=_(
-                "The trend sources you look after, the trend items you wrote, your triage "
-                "decisions and the curriculum reviews you closed."
+            describes=cast(
+                str,
+                _(
+                    "The trend sources you look after, the trend items you wrote, your triage "
+                    "decisions and the curriculum reviews you closed."
+                ),
             ),
             export=trend_data_export,
             erase=trend_data_erase,

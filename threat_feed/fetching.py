@@ -53,7 +53,7 @@ def _host_check(url: str) -> None:
             _("The host name %(host)s could not be found.") % {"host": parts.hostname}
         ) from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not address.is_global:
             raise FeedError(
                 _(

@@ -7,7 +7,8 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.models import TopicTag
+from accounts.models import User
+from courses.models import ModuleVersion, TopicTag
 
 from .conf import feed_setting
 from .models import CurriculumReview, Severity, Source, TagRule, TrendItem
@@ -23,7 +24,7 @@ class SourceForm(forms.ModelForm):
         help_text=_("For feeds and STIX bundles fetched over the web (https:// or http://)."),
     )
     owners = forms.ModelMultipleChoiceField(
-        queryset=None,
+        queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Analysts responsible"),
@@ -67,7 +68,9 @@ class StixUploadForm(forms.Form):
 
 
 class ManualItemForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=None, label=_("Source"), empty_label=None)
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.none(), label=_("Source"), empty_label=None
+    )
     title = forms.CharField(label=_("Title"), max_length=300)
     summary = forms.CharField(
         label=_("Summary"),
@@ -210,7 +213,7 @@ class ReviewCloseForm(forms.Form):
     )
     version = forms.ModelChoiceField(
         label=_("New published version"),
-        queryset=None,
+        queryset=ModuleVersion.objects.none(),
         required=False,
         empty_label=_("Choose a version"),
         help_text=_("For “Module updated”: a version published since the review opened."),

@@ -336,7 +336,7 @@ class CurriculumReview(models.Model):
         pgettext_lazy("curriculum review", "opened"), default=timezone.now
     )
     due_on = models.DateField(_("due on"))
-    items = models.ManyToManyField(
+    items: models.ManyToManyField[TrendItem, ReviewTrigger] = models.ManyToManyField(
         TrendItem,
         through="ReviewTrigger",
         related_name="curriculum_reviews",

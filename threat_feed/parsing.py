@@ -332,7 +332,7 @@ def stix_parse(data: bytes) -> ParseResult:
     items: list[ParsedItem] = []
     ignored = 0
     for position, raw in enumerate(objects, start=1):
-        kind = STIX_KEPT_TYPES.get(raw.get("type")) if isinstance(raw, dict) else None
+        kind = STIX_KEPT_TYPES.get(str(raw.get("type"))) if isinstance(raw, dict) else None
         if kind is None or raw.get("revoked") is True:
             ignored += 1
             continue

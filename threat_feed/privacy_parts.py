@@ -5,7 +5,7 @@ their name from them and keeps the items."""
 
 from __future__ import annotations
 
-from .models import Source, TrendItem
+from .models import CurriculumReview, Source, TrendItem
 
 
 def trend_data_export(user) -> dict:
@@ -20,10 +20,21 @@ def trend_data_export(user) -> dict:
             .values_list("title", "created_at")
         ],
         "triage_decisions": [
-            {"item": title, "decision": status, "when": when.isoformat()}
+            {"item": title, "decision": status, "when": when.isoformat() if when else None}
             for title, status, when in TrendItem.objects.filter(triaged_by=user)
             .order_by("triaged_at")
             .values_list("title", "status", "triaged_at")
+        ],
+        "curriculum_reviews_closed": [
+            {
+                "module": module,
+                "outcome": outcome,
+                "reason": reason,
+                "when": when.isoformat() if when else None,
+            }
+            for module, outcome, reason, when in CurriculumReview.objects.filter(closed_by=user)
+            .order_by("closed_at")
+            .values_list("module__title", "outcome", "reason", "closed_at")
         ],
     }
 
@@ -33,3 +44,4 @@ def trend_data_erase(user) -> None:
     TrendItem.objects.filter(created_by=user).update(created_by=None)
     TrendItem.objects.filter(triaged_by=user).update(triaged_by=None)
     Source.objects.filter(created_by=user).update(created_by=None)
+    CurriculumReview.objects.filter(closed_by=user).update(closed_by=None)

@@ -207,7 +207,7 @@ def trend_items_store(
     return result
 
 
-def _known(*, source: Source, batch) -> dict[str, set[str]]:
+def _known(*, source: Source, batch) -> dict[str, set]:
     hashes = [content_hash for _item, content_hash, _key in batch]
     ids = [item.external_id for item, _h, _k in batch if item.external_id]
     links = [key for _i, _h, key in batch if key]
@@ -796,19 +796,20 @@ def curriculum_reviews_open_for_item(*, item: TrendItem) -> list[CurriculumRevie
     transaction (trend_item_triage does).
     """
     threshold = Severity.from_name(feed_setting("THREAT_FEED_REVIEW_THRESHOLD"))
-    if not item.is_relevant or item.severity is None or item.severity < threshold:
+    severity = item.severity
+    if not item.is_relevant or severity is None or severity < threshold:
         return []
     today = timezone.localdate()
     touched: list[CurriculumReview] = []
     for module in _modules_sharing_tags(item):
-        review, opened = _review_open_for(module=module, item=item, today=today)
+        review, opened = _review_open_for(module=module, item=item, severity=severity, today=today)
         _trigger, added = ReviewTrigger.objects.get_or_create(review=review, item=item)
         if not added:
             continue
-        due = review_due_on(severity=item.severity, opened_on=today)
+        due = review_due_on(severity=severity, opened_on=today)
         changed = []
-        if item.severity > review.severity:
-            review.severity = item.severity
+        if severity > review.severity:
+            review.severity = severity
             changed.append("severity")
         if due < review.due_on:
             review.due_on = due
@@ -820,7 +821,7 @@ def curriculum_reviews_open_for_item(*, item: TrendItem) -> list[CurriculumRevie
     return touched
 
 
-def _review_open_for(*, module: Module, item: TrendItem, today: date):
+def _review_open_for(*, module: Module, item: TrendItem, severity: int, today: date):
     """The module's open review (locked), or a new one; (review, opened)."""
     existing = (
         CurriculumReview.objects.select_for_update()
@@ -833,8 +834,8 @@ def _review_open_for(*, module: Module, item: TrendItem, today: date):
         with transaction.atomic():
             review = CurriculumReview.objects.create(
                 module=module,
-                severity=item.severity,
-                due_on=review_due_on(severity=item.severity, opened_on=today),
+                severity=severity,
+                due_on=review_due_on(severity=severity, opened_on=today),
             )
     except IntegrityError:
         # Another triage opened it at the same moment: join that one.

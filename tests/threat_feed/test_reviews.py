@@ -403,3 +403,41 @@ def test_staff_helper_keeps_other_trainers_out(trainer, review, unit):
     curriculum_review_close(actor=other, review=review, outcome="no_change", reason="x")
 
     assert CurriculumReview.objects.get().closed_by == other
+
+
+def test_privacy_exports_closed_reviews_and_erase_keeps_them(trainer, review):
+    from accounts.privacy import privacy_erase, privacy_export
+
+    curriculum_review_close(actor=trainer, review=review, outcome="no_change", reason="Current.")
+
+    exported = privacy_export(user=trainer)["threat_feed"]["curriculum_reviews_closed"]
+    privacy_erase(user=trainer)
+
+    assert exported[0]["outcome"] == "no_change" and exported[0]["reason"] == "Current."
+    review.refresh_from_db()
+    assert review.status == "closed" and review.closed_by is None
+
+
+def _review_list_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("threat_feed:reviews"), {"status": "all"}).status_code == 200
+    return len(queries)
+
+
+def test_review_list_queries_do_not_grow_with_reviews(client_as, trainer, trends_analyst, tag):
+    course = published_course(trainer=trainer, modules=12)
+    modules = list(course.modules.all())
+    for module in modules:
+        module.topic_tags.set([tag])
+    client = client_as(trainer)
+    client.get(reverse("threat_feed:reviews"))
+    for module in modules[:2]:
+        CurriculumReview.objects.create(module=module, severity=3, due_on=timezone.localdate())
+    small = _review_list_queries(client)
+    for module in modules[2:]:
+        CurriculumReview.objects.create(module=module, severity=4, due_on=timezone.localdate())
+
+    assert _review_list_queries(client) == small
