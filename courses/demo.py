@@ -128,12 +128,13 @@ def _course(trainer, spec, tags, competencies) -> Course:
                 cooldown_minutes=1,
             )
             module.topic_tags.set([tags[s] for s in module_spec["tags"] if s in tags])
+            diagram = _diagram(trainer, module, module_spec.get("diagram"))
             for lesson in module_spec["lessons"]:
                 lesson_create(
                     actor=trainer,
                     module=module,
                     title=lesson["title"],
-                    body_md=lesson["body"],
+                    body_md=lesson["body"].replace("{diagram}", diagram),
                     exposure_level=lesson.get("exposure", 0),
                     content_warnings=lesson.get("warnings", []),
                     warning_note=lesson.get("note", ""),
@@ -154,6 +155,37 @@ def _course(trainer, spec, tags, competencies) -> Course:
     if course.status != Course.Status.PUBLISHED:
         course_publish(actor=trainer, course=course)
     return course
+
+
+def _diagram(trainer, module, alt_text: str | None) -> str:
+    """Draw a plain flow diagram (boxes and arrows, text only) and upload it like a trainer
+    would; returns the Markdown that shows it, or "" when the module has none."""
+    if not alt_text:
+        return ""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .services import lesson_image_upload
+
+    steps = ["Referral", "Assess", "Level 1-5", "Act", "Re-assess"]
+    width, height, box = 900, 160, 150
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=22)
+    for index, step in enumerate(steps):
+        left = 20 + index * 180
+        draw.rectangle([left, 50, left + box, 110], outline=(11, 79, 108), width=3)
+        draw.text((left + box / 2, 80), step, fill=(27, 31, 36), font=font, anchor="mm")
+        if index < len(steps) - 1:
+            draw.line([left + box, 80, left + 180, 80], fill=(27, 31, 36), width=3)
+            draw.polygon([(left + 180, 80), (left + 170, 74), (left + 170, 86)], fill=(27, 31, 36))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    upload = SimpleUploadedFile("diagram.png", out.getvalue(), content_type="image/png")
+    stored = lesson_image_upload(actor=trainer, module=module, upload=upload, alt_text=alt_text)
+    return f"![{stored.alt_text}](/courses/images/{stored.uuid}/)"
 
 
 def _variants(trainer, course, module) -> None:

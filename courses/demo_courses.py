@@ -321,6 +321,7 @@ PRIORITISATION = {
         {
             "title": "The shared priority levels",
             "summary": "Five levels, what puts a case in each, and who acts.",
+            "diagram": "From referral to follow-up: assess, set the level, act, re-assess",
             "tags": ["grooming"],
             "lessons": [
                 {
@@ -337,6 +338,8 @@ shared levels are the common language between agencies.
 
 They also map onto schemes you may know (the crosswalk on each level), so you can explain
 a decision to a partner who uses another scale.
+
+{diagram}
 """,
                 },
                 {
