@@ -15,6 +15,26 @@ from .models import CurriculumReview, Severity, Source, TagRule, TrendItem
 from .selectors import source_owner_choices
 
 
+def _tag_filter() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Tag"),
+        queryset=TopicTag.objects.order_by("dimension", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any tag"),
+    )
+
+
+def _severity_filter(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", _("Any severity")), *Severity.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
 class SourceForm(forms.ModelForm):
     url = forms.URLField(
         label=_("Address"),
@@ -142,20 +162,8 @@ class TriageFilterForm(forms.Form):
         required=False,
         empty_label=_("Any source"),
     )
-    tag = forms.ModelChoiceField(
-        label=_("Tag"),
-        queryset=TopicTag.objects.order_by("dimension", "name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any tag"),
-    )
-    severity = forms.TypedChoiceField(
-        label=_("Severity"),
-        choices=[("", _("Any severity")), *Severity.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    tag = _tag_filter()
+    severity = _severity_filter(_("Severity"))
     q = forms.CharField(label=_("Words in the title or text"), required=False, max_length=100)
 
 
@@ -171,25 +179,13 @@ class TagRuleForm(forms.ModelForm):
 
 
 class FeedFilterForm(forms.Form):
-    tag = forms.ModelChoiceField(
-        label=_("Tag"),
-        queryset=TopicTag.objects.order_by("dimension", "name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any tag"),
-    )
+    tag = _tag_filter()
     dimension = forms.ChoiceField(
         label=_("Theme"),
         choices=[("", _("Any theme")), *TopicTag.Dimension.choices],
         required=False,
     )
-    severity = forms.TypedChoiceField(
-        label=_("At least"),
-        choices=[("", _("Any severity")), *Severity.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    severity = _severity_filter(_("At least"))
 
 
 class ReviewFilterForm(forms.Form):

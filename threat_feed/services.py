@@ -427,13 +427,7 @@ def _fetch_succeeded(
             if parsed
             else IngestResult()
         )
-        fetch.added, fetch.duplicates, fetch.ignored = (
-            result.added,
-            result.duplicates,
-            result.ignored,
-        )
-        fetch.finished_at = timezone.now()
-        fetch.save(update_fields=["added", "duplicates", "ignored", "finished_at"])
+        _fetch_counts_save(fetch=fetch, result=result)
         health = {
             "last_attempt_at": now,
             "last_success_at": now,
@@ -489,6 +483,12 @@ def _fetch_failed(*, source: Source, started: datetime, error: str) -> dict:
         "threat_feed: source %s failed (%s): %s", source.pk, source.consecutive_failures, error
     )
     return {"source": source.pk, "outcome": "error", "error": error, "paused": paused}
+
+
+def _fetch_counts_save(*, fetch: SourceFetch, result: IngestResult) -> None:
+    fetch.added, fetch.duplicates, fetch.ignored = result.added, result.duplicates, result.ignored
+    fetch.finished_at = timezone.now()
+    fetch.save(update_fields=["added", "duplicates", "ignored", "finished_at"])
 
 
 def _fetches_prune(*, source: Source) -> None:
@@ -564,13 +564,7 @@ def source_stix_upload(*, actor: User, source: Source, data: bytes) -> IngestRes
             source=source, started_at=started, outcome=SourceFetch.Outcome.OK, bytes_read=len(data)
         )
         result = trend_items_store(source=source, fetch=fetch, parsed=parsed, now=now)
-        fetch.added, fetch.duplicates, fetch.ignored = (
-            result.added,
-            result.duplicates,
-            result.ignored,
-        )
-        fetch.finished_at = timezone.now()
-        fetch.save(update_fields=["added", "duplicates", "ignored", "finished_at"])
+        _fetch_counts_save(fetch=fetch, result=result)
         Source.objects.filter(pk=source.pk).update(last_attempt_at=now, last_success_at=now)
         _fetches_prune(source=source)
         audit_record(

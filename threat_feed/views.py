@@ -92,59 +92,53 @@ def source_list(request):
 
 @allowed("threat_feed.manage_sources")
 @GET_POST
-def source_create(request):
-    form = forms.SourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.SOURCE_FIELDS}
-        try:
-            source = services.source_create(
-                actor=request.user, owners=form.cleaned_data["owners"], **data
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Source added."))
-            return redirect("threat_feed:source", pk=source.pk)
-    return render(request, "threat_feed/source_form.html", {"form": form, "source": None})
-
-
-@allowed("threat_feed.manage_sources")
-@GET_POST
-def source_edit(request, pk: int):
-    source = _found(selectors.source_get, user=request.user, pk=pk)
+def source_edit(request, pk: int | None = None):
+    """Add a source (no pk) or change one; the kind of an existing source is fixed."""
+    source = _found(selectors.source_get, user=request.user, pk=pk) if pk else None
     form = forms.SourceForm(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.SOURCE_FIELDS if name != "kind"}
+        fields = [n for n in services.SOURCE_FIELDS if source is None or n != "kind"]
+        data = {name: form.cleaned_data[name] for name in fields}
         try:
-            services.source_update(
-                actor=request.user,
-                source=Source.objects.get(pk=source.pk),
-                owners=form.cleaned_data["owners"],
-                **data,
-            )
+            if source is None:
+                saved = services.source_create(
+                    actor=request.user, owners=form.cleaned_data["owners"], **data
+                )
+            else:
+                saved = services.source_update(
+                    actor=request.user,
+                    source=Source.objects.get(pk=source.pk),
+                    owners=form.cleaned_data["owners"],
+                    **data,
+                )
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, _("Source saved."))
-            return redirect("threat_feed:source", pk=source.pk)
+            messages.success(request, _("Source saved.") if source else _("Source added."))
+            return redirect("threat_feed:source", pk=saved.pk)
     return render(request, "threat_feed/source_form.html", {"form": form, "source": source})
 
 
-@allowed("threat_feed.manage_sources")
-@require_GET
-def source_detail(request, pk: int):
-    source = _found(selectors.source_get, user=request.user, pk=pk)
+def _source_page(request, source, upload_form=None, status=200):
     return render(
         request,
         "threat_feed/source_detail.html",
         {
             "source": source,
             "fetches": selectors.source_fetch_list(source=source),
-            "upload_form": forms.StixUploadForm(),
+            "upload_form": upload_form or forms.StixUploadForm(),
             "pause_form": forms.PauseForm(),
             "counts": selectors.source_item_counts(source=source),
         },
+        status=status,
     )
+
+
+@allowed("threat_feed.manage_sources")
+@require_GET
+def source_detail(request, pk: int):
+    source = _found(selectors.source_get, user=request.user, pk=pk)
+    return _source_page(request, source)
 
 
 @allowed("threat_feed.manage_sources")
@@ -205,18 +199,7 @@ def source_upload(request, pk: int):
                 },
             )
             return redirect("threat_feed:source", pk=source.pk)
-    return render(
-        request,
-        "threat_feed/source_detail.html",
-        {
-            "source": source,
-            "fetches": selectors.source_fetch_list(source=source),
-            "upload_form": form,
-            "pause_form": forms.PauseForm(),
-            "counts": selectors.source_item_counts(source=source),
-        },
-        status=400,
-    )
+    return _source_page(request, source, upload_form=form, status=400)
 
 
 @allowed("threat_feed.manage_sources")
