@@ -32,7 +32,7 @@ class CoursesConfig(AppConfig):
 
         privacy_register(
             name="courses",
-            describes=DESCRIBES,
+            describes=str(DESCRIBES),
             export=courses_data_export,
             erase=courses_data_erase,
         )

@@ -262,7 +262,8 @@ def _activity(courses: dict[str, Course]) -> None:
             .order_by("module_version__module__position", "position")
             .first()
         )
-        lesson_complete(actor=undercover, lesson_version=first)
+        if first is not None:
+            lesson_complete(actor=undercover, lesson_version=first)
 
 
 DRILL_LEARNERS = [

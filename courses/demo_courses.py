@@ -5,6 +5,8 @@ office (CETS No. 201, ETS No. 185). Nothing here is case material."""
 
 from __future__ import annotations
 
+from typing import Any
+
 SINGLE, MULTIPLE, TRUE_FALSE, ORDERING, SHORT_TEXT = (
     "single",
     "multiple",
@@ -13,7 +15,7 @@ SINGLE, MULTIPLE, TRUE_FALSE, ORDERING, SHORT_TEXT = (
     "short_text",
 )
 
-FOUNDATIONS = {
+FOUNDATIONS: dict[str, Any] = {
     "slug": "foundations-online-child-protection",
     "title": "Foundations: shared language, the conventions and a victim-centred approach",
     "summary": (
@@ -301,7 +303,7 @@ contains no case material.
     ],
 }
 
-PRIORITISATION = {
+PRIORITISATION: dict[str, Any] = {
     "slug": "case-prioritisation-shared-levels",
     "title": "Case prioritisation with shared levels",
     "summary": (
@@ -461,7 +463,7 @@ twice or not at all.
     ],
 }
 
-ENCRYPTION = {
+ENCRYPTION: dict[str, Any] = {
     "slug": "encrypted-and-anonymising-services",
     "title": "Offenders' use of encrypted and anonymising services",
     "summary": (
@@ -601,7 +603,7 @@ early, especially for anything covert.
     ],
 }
 
-SELF_CARE = {
+SELF_CARE: dict[str, Any] = {
     "slug": "self-care-and-secondary-trauma",
     "title": "Self-care and secondary trauma",
     "summary": (
@@ -739,11 +741,11 @@ emergency services.
     ],
 }
 
-COURSES = [FOUNDATIONS, PRIORITISATION, ENCRYPTION, SELF_CARE]
+COURSES: list[dict[str, Any]] = [FOUNDATIONS, PRIORITISATION, ENCRYPTION, SELF_CARE]
 
 # A localised variant (issue 3: overlays per language and jurisdiction): the French text
 # of the first Lanzarote lesson, shown to learners reading in French.
-VARIANTS = [
+VARIANTS: list[dict[str, str]] = [
     {
         "course": FOUNDATIONS["slug"],
         "lesson": "The Lanzarote Convention",
@@ -773,7 +775,7 @@ Le Comité de Lanzarote suit l'application de la Convention, un thème à la foi
     },
 ]
 
-DRILL = {
+DRILL: dict[str, Any] = {
     "course": PRIORITISATION["slug"],
     "title": "Triage drill: fourteen referrals",
     "introduction": (

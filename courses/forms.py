@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -170,9 +172,11 @@ class PublishForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, terms: list[str] = (), **kwargs):
+    def __init__(self, *args, terms: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["acknowledged_terms"].choices = [(t, t) for t in terms]
+        field = self.fields["acknowledged_terms"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(t, t) for t in terms]
         self.terms = list(terms)
 
     def clean_acknowledged_terms(self):
@@ -191,7 +195,7 @@ class StaffAddForm(forms.Form):
 
 class AssignForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
-    people = forms.ModelMultipleChoiceField(
+    people: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("People"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     due_on = forms.DateField(

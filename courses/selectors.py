@@ -48,7 +48,7 @@ OUTLINE_FIELDS = (
 # --- Visibility ---------------------------------------------------------------------------
 
 
-def _staffed_q(user: User) -> Q:
+def _staffed_q(user: User) -> Exists:
     return Exists(CourseStaff.objects.filter(course_id=OuterRef("pk"), user_id=user.pk))
 
 
@@ -62,7 +62,7 @@ def course_list_visible_to(*, user: User) -> QuerySet[Course]:
         return Course.objects.all()
     visible = Q(status=Course.Status.PUBLISHED) & user_audience_q(user)
     if TRAINER in roles:
-        visible |= _staffed_q(user)
+        visible |= Q(_staffed_q(user))
     return Course.objects.filter(visible)
 
 
@@ -281,7 +281,7 @@ def course_page_get(
     outline = []
     for module in modules:
         picked = lesson_versions_pick(
-            by_version[module.current_version_id],
+            by_version[module.current_version_id or 0],
             language=language,
             jurisdiction=user.jurisdiction,
         )
@@ -475,7 +475,9 @@ def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSum
         in_progress=[e for e in open_ones if e.started_at],
         due_soon=[e for e in open_ones if e.due_on and e.due_on <= soon],
         completed=sorted(
-            (e for e in enrolments if e.completed_at), key=lambda e: e.completed_at, reverse=True
+            (e for e in enrolments if e.completed_at),
+            key=lambda e: e.completed_at or timezone.now(),
+            reverse=True,
         )[:completed_limit],
     )
 
@@ -798,5 +800,5 @@ def drill_attempt_result(*, attempt: DrillAttempt) -> list[DrillAnswer]:
         .order_by("card__position", "card_id")
     )
     for answer in answers:
-        answer.action_names = [names.get(code, code) for code in answer.actions]
+        answer.action_names = [names.get(code, code) for code in answer.actions]  # type: ignore[attr-defined]
     return answers

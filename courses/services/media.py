@@ -39,14 +39,14 @@ def image_clean_bytes(raw: bytes) -> tuple[bytes, str, int, int]:
                     _("The image is too large (at most %(n)s pixels a side).")
                     % {"n": IMAGE_MAX_SIDE}
                 )
-            image = ImageOps.exif_transpose(image)  # keep the intended orientation
-            mode = "RGBA" if image.mode in ("RGBA", "LA", "P") and fmt != "JPEG" else "RGB"
-            pixels = image.convert(mode)
+            upright = ImageOps.exif_transpose(image)  # keep the intended orientation
+            mode = "RGBA" if upright.mode in ("RGBA", "LA", "P") and fmt != "JPEG" else "RGB"
+            pixels = upright.convert(mode)
             clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError(_("This file is not an image we can read.")) from None
     out = io.BytesIO()
-    save_options = {"optimize": True}
+    save_options: dict[str, object] = {"optimize": True}
     if fmt == "JPEG":
         save_options["quality"] = 88
     clean.save(out, format=fmt, **save_options)

@@ -45,7 +45,7 @@ def quiz_attempt_blocker(*, user: User, module: Module, now=None) -> str | None:
             "n": version.attempt_limit
         }
     last = attempts.order_by("-submitted_at").first()
-    if last and version.cooldown_minutes:
+    if last and last.submitted_at and version.cooldown_minutes:
         ready_at = last.submitted_at + timedelta(minutes=version.cooldown_minutes)
         if ready_at > (now or timezone.now()):
             return _("You can try again from %(time)s. A pause often helps.") % {
@@ -71,6 +71,7 @@ def quiz_attempt_start(*, actor: User, module: Module) -> QuizAttempt:
     if blocker:
         raise ValidationError(blocker)
     version = module.current_version
+    assert version is not None  # quiz_attempt_blocker refused a module without one
     questions = list(version.quiz)
     if version.draw_count and version.draw_count < len(questions):
         questions = _random.sample(questions, version.draw_count)

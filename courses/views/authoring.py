@@ -516,8 +516,8 @@ def image_upload(request, pk):
             )
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:
+                messages.error(request, message)
     return redirect("courses:authoring_module", pk=pk)
 
 
