@@ -238,38 +238,35 @@ def test_platform_admin_may_close(platform_admin, review):
     assert CurriculumReview.objects.get().status == "closed"
 
 
-def test_a_material_version_asks_courses_for_refreshers(trainer, review, module, monkeypatch):
+@pytest.fixture
+def refresher_calls(monkeypatch):
+    """Stand in for the courses refresher service of issue 4 (not built yet)."""
     import courses.services
 
-    calls = []
+    calls: list[dict] = []
     monkeypatch.setattr(
         courses.services,
         "module_version_refreshers_assign",
         lambda **kwargs: calls.append(kwargs),
         raising=False,
     )
+    return calls
+
+
+def test_a_material_version_asks_courses_for_refreshers(trainer, review, module, refresher_calls):
     version = _new_version(trainer, module, material=True)
 
     curriculum_review_close(actor=trainer, review=review, outcome="updated", version=version)
 
-    assert calls == [{"actor": trainer, "version": version}]
+    assert refresher_calls == [{"actor": trainer, "version": version}]
 
 
-def test_a_minor_version_asks_for_no_refreshers(trainer, review, module, monkeypatch):
-    import courses.services
-
-    calls = []
-    monkeypatch.setattr(
-        courses.services,
-        "module_version_refreshers_assign",
-        lambda **kwargs: calls.append(kwargs),
-        raising=False,
-    )
+def test_a_minor_version_asks_for_no_refreshers(trainer, review, module, refresher_calls):
     version = _new_version(trainer, module, material=False)
 
     curriculum_review_close(actor=trainer, review=review, outcome="updated", version=version)
 
-    assert calls == []
+    assert refresher_calls == []
 
 
 # --- Pages --------------------------------------------------------------------------------
