@@ -98,7 +98,7 @@ def course_list_catalogue(
             is_completed=Exists(mine.filter(completed_at__isnull=False)),
         )
         .prefetch_related("topic_tags")
-        .order_by("title", "pk")
+        .order_by(*(["-rank"] if query and settings.IS_POSTGRES else []), "title", "pk")
     )
 
 
@@ -111,14 +111,16 @@ def _course_search(courses: QuerySet[Course], query: str) -> QuerySet[Course]:
             + SearchVector("summary", weight="B", config="simple")
             + SearchVector("description", weight="C", config="simple")
         )
-        search = SearchQuery(query, search_type="websearch", config="simple")
-        prefix = SearchQuery(
-            " & ".join(f"{w}:*" for w in query.replace("'", " ").split() if w.isalnum()) or query,
-            search_type="raw",
-            config="simple",
-        )
-        return courses.annotate(rank=SearchRank(vector, search | prefix)).filter(
-            Q(rank__gt=0) | Q(title__icontains=query)
+        matched = SearchQuery(query, search_type="websearch", config="simple")
+        # Prefixes too ("priorit" finds "prioritisation"), from plain words only: the raw
+        # syntax must never see the searcher's operators.
+        words = [w for w in query.split() if w.isalnum()]
+        if words:
+            prefix = " & ".join(f"{w}:*" for w in words)
+            matched |= SearchQuery(prefix, search_type="raw", config="simple")
+        # ts_rank alone is not a match test (a partial hit still scores), so filter on @@.
+        return courses.annotate(search=vector, rank=SearchRank(vector, matched)).filter(
+            Q(search=matched) | Q(title__icontains=query)
         )
     condition = Q()
     for word in query.split():
@@ -664,24 +666,24 @@ def person_list_assignable_by(*, actor: User) -> QuerySet[User]:
     return people.filter(scope).select_related("agency", "unit", "profession")
 
 
-def enrolment_overview_for(*, actor: User) -> QuerySet[User]:
+def enrolment_overview_for(*, actor: User, query: str = "") -> QuerySet[User]:
     """The people `actor` supervises with counts of their enrolments by state."""
     today = timezone.localdate()
-    return (
-        person_list_assignable_by(actor=actor)
-        .annotate(
-            n_assigned=Count("enrolments", distinct=True),
-            n_completed=Count(
-                "enrolments", filter=Q(enrolments__completed_at__isnull=False), distinct=True
-            ),
-            n_overdue=Count(
-                "enrolments",
-                filter=Q(enrolments__completed_at__isnull=True, enrolments__due_on__lt=today),
-                distinct=True,
-            ),
-        )
-        .order_by("full_name", "email")
-    )
+    people = person_list_assignable_by(actor=actor)
+    query = " ".join(query.split())
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    return people.annotate(
+        n_assigned=Count("enrolments", distinct=True),
+        n_completed=Count(
+            "enrolments", filter=Q(enrolments__completed_at__isnull=False), distinct=True
+        ),
+        n_overdue=Count(
+            "enrolments",
+            filter=Q(enrolments__completed_at__isnull=True, enrolments__due_on__lt=today),
+            distinct=True,
+        ),
+    ).order_by("full_name", "email")
 
 
 def enrolment_list_for_person(*, actor: User, person_pk: int) -> tuple[User, list[Enrolment]]:
