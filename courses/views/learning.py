@@ -160,7 +160,7 @@ def lesson_pause(request, slug, lesson_id):
             "page": lp.page,
             "course": lp.page.course,
             "checkin_url": url_or_none("wellbeing:checkin"),
-            "wellbeing_url": url_or_none("wellbeing:home"),
+            "wellbeing_url": url_or_none("wellbeing:resources") or url_or_none("wellbeing:home"),
             "next_url": _after_lesson_url(lp, slug),
         },
     )

@@ -243,6 +243,28 @@ def test_completing_a_level_two_lesson_offers_a_pause(client_as, learner, warned
     assert "Take a pause" in body and "Continue when ready" in body
 
 
+def test_pause_links_to_the_wellbeing_check_in_by_url_name(client_as, learner, warned_course):
+    from courses.views._common import url_or_none
+
+    Enrolment.objects.create(user=learner, course=warned_course, source="self")
+    lesson = _first_lesson(warned_course)
+
+    body = (
+        client_as(learner)
+        .get(reverse("courses:lesson_pause", args=[warned_course.slug, lesson.lesson_id]))
+        .content.decode()
+    )
+
+    checkin = url_or_none("wellbeing:checkin")
+    assert checkin is None or f'href="{checkin}"' in body
+
+
+def test_url_or_none_returns_none_for_pages_that_do_not_exist():
+    from courses.views._common import url_or_none
+
+    assert url_or_none("nowhere:nothing") is None
+
+
 def test_completing_a_plain_lesson_moves_to_the_next(client_as, learner, course):
     Enrolment.objects.create(user=learner, course=course, source="self")
     first, second = LessonVersion.objects.filter(module_version__module__course=course).order_by(
