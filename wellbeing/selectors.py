@@ -212,7 +212,7 @@ def exposure_week(*, person: User, week_start: date) -> dict:
             "max": str(limit * Decimal("1.5")),
             "low": str(limit * Decimal("0.8")),
             "high": str(limit),
-        },  # fmt: skip
+        },
         "days": rows,
         "total": sum(per_day.values(), Decimal("0")),
         "days_over": sum(1 for row in rows if row["over"]),
