@@ -115,7 +115,7 @@ lesson editor flags terms to avoid, so course materials stay consistent.
                 },
                 {
                     "kind": MULTIPLE,
-                    "prompt": "Which words should be used with care? Choose every answer that applies.",
+                    "prompt": "Which words should be used with care?",
                     "choices": [
                         ("Paedophile", True, "A clinical diagnosis, not a description of conduct."),
                         ("Sextortion", True, "Can sound trivial; describe the coercion."),
@@ -276,7 +276,7 @@ contains no case material.
             "questions": [
                 {
                     "kind": MULTIPLE,
-                    "prompt": "Which practices are part of a victim-centred approach? Choose every answer that applies.",
+                    "prompt": "Which practices are part of a victim-centred approach?",
                     "choices": [
                         ("Planning who speaks to the child before contact", True, "Yes."),
                         (
@@ -444,7 +444,7 @@ twice or not at all.
             "questions": [
                 {
                     "kind": MULTIPLE,
-                    "prompt": "In a level 1 referral, which actions start at once? Choose every answer that applies.",
+                    "prompt": "In a level 1 referral, which actions start at once?",
                     "choices": [
                         ("Inform the duty supervisor", True, "Yes."),
                         ("Ask the provider to preserve data", True, "Yes."),
@@ -525,7 +525,7 @@ these small traces is how most such cases are solved.
             "questions": [
                 {
                     "kind": MULTIPLE,
-                    "prompt": "With end-to-end encryption, which may the service provider still hold? Choose every answer that applies.",
+                    "prompt": "With end-to-end encryption, which may the service provider still hold?",
                     "choices": [
                         ("Registration details of the account", True, "Often held."),
                         (
@@ -718,7 +718,7 @@ emergency services.
             "questions": [
                 {
                     "kind": MULTIPLE,
-                    "prompt": "Which habits reduce the impact of reviewing material? Choose every answer that applies.",
+                    "prompt": "Which habits reduce the impact of reviewing material?",
                     "choices": [
                         ("Reviewing with the sound off where possible", True, "Yes."),
                         ("Regular breaks away from the screen", True, "Yes."),
