@@ -13,7 +13,7 @@ APPS := accounts notifications courses mentoring wellbeing threat_feed
 NOT_PROJECT := .venv var node_modules tests bench $(APPS)
 
 .PHONY: run test lint e2e bench audit install messages compilemessages seed clean format totp \
-	axe help
+	axe help vendor
 
 help:
 	@echo "make run        the demo (web + worker + beat), every role, on SQLite or DATABASE_URL"
@@ -52,6 +52,11 @@ axe: $(AXE)
 $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
 	else echo "npm is missing: browser tests will skip their accessibility audit"; fi
+
+# htmx is served from static/ (CSP: script-src 'self'), copied from the npm package pinned in
+# package.json; tests/test_settings_static.py checks the copy is that release, byte for byte.
+vendor: $(AXE)
+	cp node_modules/htmx.org/dist/htmx.min.js static/js/vendor/htmx.min.js
 
 # The demo, every role, on the embedded default (SQLite + filesystem broker under var/),
 # or on PostgreSQL and Redis when DATABASE_URL and CELERY_BROKER_URL are set.
