@@ -22,4 +22,3 @@ urlpatterns = [
 ]
 
 handler404 = "accounts.views.not_found"
-

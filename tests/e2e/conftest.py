@@ -64,7 +64,8 @@ def _serialize_if_transactional(item) -> None:
         return  # a Django TransactionTestCase decides for itself
     names = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
-    transactional = bool(names & {"live_server", "transactional_db", "live_url", "page"}) or (
+    # The fixture closure: `page` and `live_url` bring `live_server` in with them.
+    transactional = bool(names & {"live_server", "transactional_db"}) or (
         marker is not None and marker.kwargs.get("transaction", False)
     )
     if not transactional:
