@@ -23,6 +23,8 @@ NAVIGATION = [
     ("threat_feed:sources", _("Trend sources"), {r.TRENDS_ANALYST}),
     ("courses:reports", _("Training reports"), {r.SUPERVISOR, r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
     ("wellbeing:queue", _("Review queue"), {r.WELLBEING_LEAD}),
+    ("wellbeing:aggregates", _("Wellbeing overview"), {r.WELLBEING_LEAD, r.AGENCY_ADMIN}),
+    ("wellbeing:agency_settings", _("Wellbeing settings"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
     ("accounts:vetting", _("Accounts to vet"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
     ("accounts:audit", _("Audit log"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
 ]
@@ -33,6 +35,13 @@ def _safe_reverse(name: str) -> str | None:
         return reverse(name)
     except NoReverseMatch:
         return None
+
+
+def _current_item(items: list[dict], path: str) -> dict | None:
+    """The one item the page belongs to: the longest URL that is a prefix of the path, so
+    /wellbeing/queue/ marks "Review queue" and not also "Wellbeing"."""
+    matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    return max(matches, key=lambda i: len(i["url"]), default=None)
 
 
 def navigation(request) -> dict:
@@ -47,6 +56,8 @@ def navigation(request) -> dict:
         url = _safe_reverse(name)
         if url is None:
             continue
-        current = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"url": url, "label": label, "current": current})
+        items.append({"url": url, "label": label, "current": False})
+    current = _current_item(items, request.path)
+    if current is not None:
+        current["current"] = True
     return {"nav_items": items, "user_role_labels": held.labels(), "user_roles": held}

@@ -223,6 +223,8 @@ ACCOUNT_INACTIVITY_DISABLE_DAYS = env.int("LMS_ACCOUNT_INACTIVITY_DAYS", default
 # HTTPS and headers (DESIGN 10) --------------------------------------------------------------
 HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers and container health checks call /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -324,6 +326,20 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 OUTBOX_SWEEP_AFTER = timedelta(minutes=env.int("LMS_OUTBOX_SWEEP_MINUTES", default=5))
 OUTBOX_CHUNK_SIZE = 500
 OUTBOX_MAX_ATTEMPTS = 3
+
+# Refreshers and recertification reminders (courses, issue 4) ----------------------------------
+# The daily pass (state changes, reminder planning) runs at this UTC time; the beat row is
+# created with it and stays editable in the admin.
+REFRESHER_DAILY_HOUR = env.int("LMS_REFRESHER_DAILY_HOUR", default=6)
+REFRESHER_DAILY_MINUTE = env.int("LMS_REFRESHER_DAILY_MINUTE", default=15)
+# Days before a certificate expires (or an assignment is due) that a reminder goes out; 0 is
+# the day itself. While overdue or expired, a reminder every REMINDER_OVERDUE_EVERY_DAYS.
+REMINDER_OFFSETS_DAYS = env.list("LMS_REMINDER_OFFSETS_DAYS", cast=int, default=[30, 7, 1, 0])
+REMINDER_OVERDUE_EVERY_DAYS = env.int("LMS_REMINDER_OVERDUE_EVERY_DAYS", default=7)
+# Renewal window for certificates that expire without a refresher policy.
+REFRESHER_DEFAULT_WINDOW_DAYS = env.int("LMS_REFRESHER_DEFAULT_WINDOW_DAYS", default=30)
+# Days a learner has to take a change-driven refresher after a material change is published.
+REFRESHER_CHANGE_DUE_DAYS = env.int("LMS_REFRESHER_CHANGE_DUE_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

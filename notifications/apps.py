@@ -11,11 +11,15 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.privacy import privacy_register
-        from accounts.registries import demo_seeder_register
+        from accounts.registries import demo_seeder_register, person_notifier_register
 
         from . import kinds, permissions  # noqa: F401  (built-in kinds, rules)
         from .demo import notification_demo_seed
-        from .services import notification_data_erase, notification_data_export
+        from .services import notification_data_erase, notification_data_export, notification_send
+
+        # accounts sits below notifications: it tells people things (account approved) through
+        # this registered notifier instead of importing notifications.
+        person_notifier_register(notification_send)
 
         privacy_register(
             name="notifications",

@@ -128,3 +128,11 @@ def test_heartbeat_prunes_rows_older_than_a_day():
     assert list(JobRun.objects.filter(job=HEARTBEAT_JOB).values_list("period", flat=True)) == [
         "2026-11-23T10:00"
     ]
+
+
+def test_health_checks_over_plain_http_are_not_redirected_to_https(client, settings):
+    # Container and load-balancer probes speak plain HTTP inside the network.
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code != 301
+    assert client.get("/accounts/login/").status_code == 301

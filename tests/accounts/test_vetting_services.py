@@ -92,14 +92,18 @@ def test_approval_notice_is_in_the_persons_language(
     assert told[0]["title"] == "Votre compte est approuvé"
 
 
-def test_approval_puts_a_notice_in_the_inbox_through_notification_send(
-    agency_admin, pending_person, django_capture_on_commit_callbacks, monkeypatch
-):
-    from notifications.models import Notification
+def test_notifications_registers_notification_send_as_the_notifier():
     from notifications.services import notification_send
 
-    # What NotificationsConfig.ready() registers.
-    monkeypatch.setattr(registries, "_notifier", notification_send)
+    assert registries._notifier is notification_send
+
+
+def test_approval_puts_a_notice_in_the_inbox_through_notification_send(
+    agency_admin, pending_person, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    # No stand-in: the notifier NotificationsConfig.ready() registered.
     with django_capture_on_commit_callbacks(execute=True):
         services.user_approve(actor=agency_admin, person=pending_person)
 
