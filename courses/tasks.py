@@ -23,3 +23,22 @@ def assignment_rules_apply_task() -> dict | None:
     result = {"created": assignment_rules_apply()}
     job_run_finish(run=run, result=result)
     return result
+
+
+DAILY_JOB = "courses.refreshers_daily"
+
+
+@shared_task(name="courses.refreshers_daily")
+def refreshers_daily_task() -> dict | None:
+    """Daily: move enrolment states the calendar changed (overdue, renewal window open,
+    expired). Claims the day first, so a second beat does nothing."""
+    from accounts.services import job_run_claim, job_run_finish
+
+    from .services import enrolment_states_advance
+
+    run = job_run_claim(job=DAILY_JOB, period=timezone.localdate().isoformat())
+    if run is None:
+        return None
+    result = {"states": enrolment_states_advance()}
+    job_run_finish(run=run, result=result)
+    return result

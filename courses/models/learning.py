@@ -18,6 +18,18 @@ class Enrolment(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         RULE = "rule", _("Assigned by rule")
 
+    class State(models.TextChoices):
+        """Where a learner stands on a course, stored so that reports and reminders filter on
+        an index (courses.services.enrolment_state_refresh keeps it current; the daily pass
+        moves it as dates pass)."""
+
+        ASSIGNED = "assigned", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        OVERDUE = "overdue", _("Overdue")
+        CERTIFIED = "certified", _("Certified")
+        WINDOW_OPEN = "window_open", _("Expiring soon")
+        EXPIRED = "expired", _("Expired")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
@@ -33,6 +45,14 @@ class Enrolment(models.Model):
     enrolled_at = models.DateTimeField(_("enrolled"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.ASSIGNED
+    )
+    # Copied from the current certificate (and the course's refresher policy) so that
+    # "expiring in 30 days" is an indexed range query, not a join.
+    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    expires_on = models.DateField(_("certificate valid until"), null=True, blank=True)
+    window_opens_on = models.DateField(_("renewal window opens"), null=True, blank=True)
     # Resume where you left off.
     last_lesson = models.ForeignKey(
         Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -52,18 +72,16 @@ class Enrolment(models.Model):
                 condition=Q(completed_at__isnull=True),
                 name="enrolment_open_due_idx",
             ),
+            models.Index(fields=["course", "state"], name="enrolment_course_state_idx"),
+            models.Index(fields=["state", "expires_on"], name="enrolment_state_expiry_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.course}"
 
     @property
-    def state(self) -> str:
-        if self.completed_at:
-            return "completed"
-        if self.started_at:
-            return "in_progress"
-        return "not_started"
+    def is_certified(self) -> bool:
+        return self.state in (self.State.CERTIFIED, self.State.WINDOW_OPEN)
 
 
 class AssignmentRule(models.Model):

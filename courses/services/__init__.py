@@ -33,6 +33,11 @@ from .drills import (
     drill_attempt_submit,
     drill_level_credit,
 )
+from .enrolment_state import (
+    enrolment_state_compute,
+    enrolment_state_refresh,
+    enrolment_states_advance,
+)
 from .learning import (
     LessonOutcome,
     assignment_rule_create,
@@ -79,6 +84,9 @@ __all__ = [
     "enrolment_assign",
     "enrolment_completion_check",
     "enrolment_self_create",
+    "enrolment_state_compute",
+    "enrolment_state_refresh",
+    "enrolment_states_advance",
     "image_clean_bytes",
     "learner_preference_set",
     "lesson_complete",

@@ -33,6 +33,7 @@ from ..models import (
     published_modules_q,
 )
 from ._common import require
+from .enrolment_state import enrolment_state_refresh
 
 # --- Enrolment ----------------------------------------------------------------------------
 
@@ -104,6 +105,7 @@ def enrolment_assign(
             details={"due_on": due_on.isoformat() if due_on else None},
         )
         enrolments.append(enrolment)
+    enrolment_state_refresh(enrolments=enrolments)
     return enrolments
 
 
@@ -238,10 +240,13 @@ def lesson_postpone(*, actor: User, lesson_version: LessonVersion) -> LessonProg
 def _enrolment_touch(enrolment: Enrolment, lesson_id: int | None) -> None:
     fields = ["last_lesson"]
     enrolment.last_lesson_id = lesson_id
-    if enrolment.started_at is None:
+    started = enrolment.started_at is None
+    if started:
         enrolment.started_at = timezone.now()
         fields.append("started_at")
     enrolment.save(update_fields=fields)
+    if started:
+        enrolment_state_refresh(enrolments=[enrolment])
 
 
 @transaction.atomic
@@ -372,6 +377,7 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
             continue
     else:  # pragma: no cover
         raise RuntimeError("could not find a free certificate code")
+    enrolment_state_refresh(enrolments=[enrolment])
     notification_send(
         user=user,
         kind="courses.certificate",
@@ -390,6 +396,11 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
     certificate.revoked_at = timezone.now()
     certificate.revoked_reason = reason.strip()[:300]
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    enrolment_state_refresh(
+        enrolments=Enrolment.objects.filter(
+            user_id=certificate.user_id, course_id=certificate.course_id
+        ).select_related("course")
+    )
     audit_record(
         actor=actor,
         action="courses.certificate_revoke",

@@ -18,6 +18,7 @@ from accounts.models import User
 
 from ..models import Enrolment, Module, ModuleProgress, QuizAttempt
 from ._common import percent, require
+from .enrolment_state import enrolment_state_refresh
 from .learning import enrolment_completion_check, module_progress_refresh
 
 SHORT_TEXT_MAX = 300
@@ -89,6 +90,7 @@ def quiz_attempt_start(*, actor: User, module: Module) -> QuizAttempt:
     if enrolment.started_at is None:
         enrolment.started_at = timezone.now()
         enrolment.save(update_fields=["started_at"])
+        enrolment_state_refresh(enrolments=[enrolment])
     try:
         with transaction.atomic():
             return QuizAttempt.objects.create(
