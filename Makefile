@@ -9,7 +9,7 @@ AXE := node_modules/axe-core/axe.min.js
 export PYTHONDONTWRITEBYTECODE := 1
 # The embedded default runs with DEBUG on (a generated secret under var/); production sets 0.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
-APPS := accounts notifications courses mentoring wellbeing threat_feed
+APPS := accounts notifications courses mentoring wellbeing threat_feed reporting
 NOT_PROJECT := .venv var node_modules tests bench $(APPS)
 
 .PHONY: run test lint e2e bench audit install messages compilemessages seed clean format totp \

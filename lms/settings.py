@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "mentoring",
     "wellbeing",
     "threat_feed",
+    "reporting",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     path("trends/", include("threat_feed.urls")),
+    path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,5 @@
-"""Supervisors and agency admins: assign courses, assignment rules, a simple training
-overview (the full report is the supervisor reporting issue)."""
+"""Supervisors and agency admins: assign courses and assignment rules. The training reports
+live in the reporting app; the old overview URLs redirect there."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.selectors import agency_list_administered_by
 
 from .. import selectors, services
 from ..forms import AssignForm, RuleForm
 from ..models import AssignmentRule, Course
-from ._common import error_messages, paginate, querystring_without_page
+from ._common import error_messages
 
 
 def _require_reports(request) -> None:
@@ -33,33 +33,18 @@ def _published_courses():
 
 @login_required
 def reports(request):
+    """The overview moved to the reporting app: its URL name is reversed, never imported
+    (reporting sits above courses)."""
     _require_reports(request)
-    query = request.GET.get("q", "")[:100]
-    people = selectors.enrolment_overview_for(actor=request.user, query=query)
-    return render(
-        request,
-        "courses/reports.html",
-        {
-            "page_obj": paginate(request, people),
-            "query": query,
-            "querystring": querystring_without_page(request),
-            "can_manage_rules": rules.has_perm("courses.manage_rules", request.user),
-        },
-    )
+    target = reverse("reporting:matrix")
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @login_required
 def report_person(request, pk):
     _require_reports(request)
-    try:
-        person, enrolments = selectors.enrolment_list_for_person(actor=request.user, person_pk=pk)
-    except User.DoesNotExist:
-        raise Http404 from None
-    return render(
-        request,
-        "courses/report_person.html",
-        {"person": person, "enrolments": enrolments},
-    )
+    return redirect("reporting:learner", pk=pk)
 
 
 @login_required
@@ -89,7 +74,7 @@ def assign(request):
                 )
                 % {"n": len(done)},
             )
-            return redirect("courses:reports")
+            return redirect("reporting:matrix")
     return render(request, "courses/assign.html", {"form": form})
 
 

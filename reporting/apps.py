@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reporting"
+    verbose_name = _("Supervisor reporting")
+
+    def ready(self) -> None:
+        from accounts.registries import demo_seeder_register
+        from notifications.kinds import notification_kind_register
+
+        from . import permissions  # noqa: F401  (registers the rules)
+        from .demo import seed_reporting
+
+        # "Not by email" on the preferences page is the opt-out of the monthly report email;
+        # the report still lands in the inbox.
+        notification_kind_register(
+            "reporting.monthly", _("Monthly training report (supervisors)"), "immediate"
+        )
+        demo_seeder_register(name="reporting", seed=seed_reporting, order=40)

@@ -1,0 +1,84 @@
+"""The report filters. Choices are limited to what the asking person may see, so a forged
+unit id from another agency is simply invalid (and ignored)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Country, Profession, Unit
+
+from .selectors import ReportFilters, ReportScope, course_list_reportable, unit_list_in_scope
+from .statuses import STATUS_LABELS, STATUSES
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        # Sub-units indented under their parent, so the tree reads in a plain <select>.
+        depth = max(0, obj.path.count("/") - 2)
+        return "\u2003" * depth + obj.name
+
+
+SORT_CHOICES = [
+    ("name", _("Name (A to Z)")),
+    ("-name", _("Name (Z to A)")),
+    ("unit", _("Unit")),
+    ("profession", _("Profession")),
+    ("overdue", _("Most expired or overdue first")),
+]
+
+
+class ReportFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=100)
+    unit = UnitChoiceField(
+        label=_("Unit (with sub-units)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("All units"),
+    )
+    profession = forms.ModelChoiceField(
+        label=_("Profession"),
+        queryset=Profession.objects.all(),
+        required=False,
+        empty_label=_("All professions"),
+    )
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=None, required=False, empty_label=_("All courses")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *((s, STATUS_LABELS[s]) for s in STATUSES)],
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        empty_label=_("All countries"),
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, data, *, scope: ReportScope, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["unit"].queryset = unit_list_in_scope(scope=scope)
+        self.fields["course"].queryset = course_list_reportable()
+
+    def filters(self) -> ReportFilters:
+        """The valid filters; an invalid value (a forged id, an unknown status) is dropped
+        rather than widening or failing the report."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+
+        def pk(name: str) -> int | None:
+            value = data.get(name)
+            return value.pk if value is not None else None
+
+        return ReportFilters(
+            unit=data.get("unit"),
+            profession_id=pk("profession"),
+            course_id=pk("course"),
+            status=data.get("status") or "",
+            country_id=pk("country"),
+            query=" ".join((data.get("q") or "").split()),
+            sort=data.get("sort") or "name",
+        )

@@ -1,0 +1,718 @@
+"""Reads for the supervisor reports. Every function takes the asking user and stays inside
+what they may see (report_scope_for). Aggregates are one GROUP BY each, never a query per
+learner or per cell, so a page costs the same number of queries for 100 or 10,000 people.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accounts.models import Agency, Country, Supervision, Unit, User
+from accounts.roles import AGENCY_ADMIN, PLATFORM_ADMIN, SUPERVISOR, user_roles
+from courses.models import (
+    Certificate,
+    Course,
+    DrillAttempt,
+    Enrolment,
+    LessonProgress,
+    QuizAttempt,
+)
+
+from .statuses import (
+    OVERDUE,
+    REQUIRED_SOURCES,
+    STATE_LABELS,
+    STATUSES,
+    UP_TO_DATE,
+    states_for,
+    status_of,
+)
+
+PAGE_SIZE = 50
+SORTS = ("name", "-name", "unit", "profession", "overdue")
+EXPOSURE_LOAD_MIN_LEVEL = 2
+LOAD_WEEKS = 8
+TREND_MONTHS = 12
+
+
+# --- Scope --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What one person may report on: everyone (platform admin), their agency (agency
+    admin), and/or the units they supervise with every unit beneath them."""
+
+    everyone: bool = False
+    agency_id: int | None = None
+    unit_paths: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everyone or self.agency_id or self.unit_paths)
+
+    def unit_q(self, prefix: str = "") -> Q:
+        """Units in scope; `prefix` reaches the unit through a relation ("unit__")."""
+        if self.everyone:
+            return Q()
+        condition = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+        if self.agency_id:
+            condition |= Q(**{f"{prefix}agency_id": self.agency_id})
+        for path in self.unit_paths:
+            condition |= Q(**{f"{prefix}path__startswith": path})
+        return condition
+
+    def person_q(self) -> Q:
+        if self.everyone:
+            return Q()
+        condition = Q(pk__in=[])
+        if self.agency_id:
+            condition |= Q(agency_id=self.agency_id)
+        if self.unit_paths:
+            condition |= Q(unit__in=Unit.objects.filter(self.unit_q()))
+        return condition
+
+
+def report_scope_for(*, actor: User) -> ReportScope:
+    roles = user_roles(actor)
+    if not (actor.is_active and actor.is_approved):
+        return ReportScope()
+    if PLATFORM_ADMIN in roles:
+        return ReportScope(everyone=True)
+    paths: tuple[str, ...] = ()
+    if SUPERVISOR in roles:
+        paths = tuple(
+            Supervision.objects.current()
+            .filter(supervisor=actor)
+            .order_by("unit__path")
+            .values_list("unit__path", flat=True)
+        )
+    agency_id = actor.agency_id if AGENCY_ADMIN in roles else None
+    return ReportScope(agency_id=agency_id, unit_paths=paths)
+
+
+def learner_list_in_scope(*, actor: User, scope: ReportScope | None = None) -> QuerySet[User]:
+    """Queryset twin of reporting.view_learner: active, approved people in the scope."""
+    scope = scope or report_scope_for(actor=actor)
+    if scope.is_empty:
+        return User.objects.none()
+    return User.objects.filter(
+        scope.person_q(), is_active=True, vetting_status=User.Vetting.APPROVED
+    )
+
+
+def unit_list_in_scope(*, scope: ReportScope) -> QuerySet[Unit]:
+    if scope.is_empty:
+        return Unit.objects.none()
+    return Unit.objects.filter(scope.unit_q()).select_related("agency").order_by("path")
+
+
+def required_enrolments() -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(source__in=REQUIRED_SOURCES)
+
+
+# --- Filters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """Validated filter values (ids are checked against the scope by the form)."""
+
+    unit: Unit | None = None
+    profession_id: int | None = None
+    course_id: int | None = None
+    status: str = ""
+    country_id: int | None = None
+    query: str = ""
+    sort: str = "name"
+
+    def as_params(self) -> dict[str, str]:
+        params = {
+            "unit": self.unit.pk if self.unit else "",
+            "profession": self.profession_id or "",
+            "course": self.course_id or "",
+            "status": self.status,
+            "country": self.country_id or "",
+            "q": self.query,
+        }
+        return {key: str(value) for key, value in params.items() if value}
+
+
+def learner_list_filtered(*, scope: ReportScope, filters: ReportFilters) -> QuerySet[User]:
+    """People in scope narrowed by unit (with sub-units), profession, country and name."""
+    people = User.objects.filter(is_active=True, vetting_status=User.Vetting.APPROVED)
+    if scope.is_empty:
+        return people.none()
+    people = people.filter(scope.person_q())
+    if filters.unit is not None:
+        people = people.filter(unit__path__startswith=filters.unit.path)
+    if filters.profession_id:
+        people = people.filter(profession_id=filters.profession_id)
+    if filters.country_id:
+        people = people.filter(agency__country_id=filters.country_id)
+    if filters.query:
+        people = people.filter(
+            Q(full_name__icontains=filters.query) | Q(email__icontains=filters.query)
+        )
+    return people
+
+
+def cell_list_filtered(*, scope: ReportScope, filters: ReportFilters) -> QuerySet[Enrolment]:
+    """Required enrolments of the filtered people, narrowed by course and status."""
+    cells = required_enrolments().filter(
+        user__in=learner_list_filtered(scope=scope, filters=filters)
+    )
+    if filters.course_id:
+        cells = cells.filter(course_id=filters.course_id)
+    if filters.status:
+        cells = cells.filter(state__in=states_for(filters.status))
+    return cells
+
+
+# --- Counting -----------------------------------------------------------------------------
+
+
+@dataclass
+class StatusCounts:
+    """Cells by status, with percentages for display."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, status: str, n: int) -> None:
+        self.counts[status] += n
+
+    def merge(self, other: StatusCounts) -> None:
+        self.counts.update(other.counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def percent(self, status: str) -> int:
+        return round(100 * self.counts[status] / self.total) if self.total else 0
+
+    @property
+    def up_to_date(self) -> int:
+        return sum(self.counts[s] for s in UP_TO_DATE)
+
+    @property
+    def up_to_date_percent(self) -> int:
+        return round(100 * self.up_to_date / self.total) if self.total else 0
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[OVERDUE]
+
+    def items(self) -> list[dict]:
+        return [
+            {"status": s, "count": self.counts[s], "percent": self.percent(s)} for s in STATUSES
+        ]
+
+
+# --- The matrix ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    state: str
+    due_on: datetime.date | None
+    started_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    certified_on: datetime.date | None
+    expires_on: datetime.date | None
+
+    @property
+    def status(self) -> str:
+        return status_of(self.state)
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS.get(self.state, self.state))
+
+    @property
+    def key_date(self) -> datetime.date | None:
+        """The one date that matters for this state, shown in the cell."""
+        if self.state in ("certified", "window_open", "expired"):
+            return self.expires_on or self.certified_on
+        return self.due_on
+
+    @property
+    def key_date_is_expiry(self) -> bool:
+        return self.state in ("certified", "window_open", "expired") and bool(self.expires_on)
+
+
+@dataclass
+class MatrixRow:
+    person: User
+    cells: list[MatrixCell | None]
+
+
+@dataclass
+class UnitTotal:
+    unit: Unit | None
+    counts: StatusCounts
+
+
+@dataclass
+class Matrix:
+    columns: list[Course]
+    page: Page
+    rows: list[MatrixRow]
+    summary: StatusCounts
+    unit_totals: list[UnitTotal]
+
+
+CELL_FIELDS = (
+    "user_id",
+    "course_id",
+    "state",
+    "due_on",
+    "started_at",
+    "completed_at",
+    "certified_on",
+    "expires_on",
+)
+
+
+def _ordered(people: QuerySet[User], sort: str) -> QuerySet[User]:
+    if sort == "-name":
+        return people.order_by("-full_name", "-email", "-pk")
+    if sort == "unit":
+        return people.order_by("unit__path", "full_name", "pk")
+    if sort == "profession":
+        return people.order_by("profession__name", "full_name", "pk")
+    if sort == "overdue":
+        overdue = Count(
+            "enrolments",
+            filter=Q(
+                enrolments__source__in=REQUIRED_SOURCES,
+                enrolments__state__in=states_for(OVERDUE),
+            ),
+        )
+        return people.annotate(n_overdue=overdue).order_by("-n_overdue", "full_name", "pk")
+    return people.order_by("full_name", "email", "pk")
+
+
+def matrix_get(
+    *, scope: ReportScope, filters: ReportFilters, page_number: str | int | None
+) -> Matrix:
+    """The completion matrix: one page of people by their required courses, with the
+    summary and per-unit totals of every matching cell (not only this page).
+
+    The totals ignore the status filter (they describe the group); rows honour it, showing
+    people with at least one cell in that status.
+    """
+    population = replace_status(filters, "")
+    groups = (
+        cell_list_filtered(scope=scope, filters=population)
+        .values("user__unit_id", "course_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    summary = StatusCounts()
+    per_unit: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
+    course_ids: set[int] = set()
+    for group in groups:
+        status = status_of(group["state"])
+        summary.add(status, group["n"])
+        per_unit[group["user__unit_id"]].add(status, group["n"])
+        course_ids.add(group["course_id"])
+    columns = list(Course.objects.filter(pk__in=course_ids).order_by("title", "pk"))
+
+    people = learner_list_filtered(scope=scope, filters=filters)
+    if filters.status:
+        matching = cell_list_filtered(scope=scope, filters=filters).filter(user=OuterRef("pk"))
+        people = people.filter(Exists(matching))
+    elif filters.course_id:
+        people = people.filter(
+            Exists(required_enrolments().filter(user=OuterRef("pk"), course_id=filters.course_id))
+        )
+    people = _ordered(people, filters.sort).select_related("unit", "profession", "agency")
+    page = Paginator(people, PAGE_SIZE).get_page(page_number)
+    rows = _matrix_rows(list(page.object_list), columns)
+
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[k for k in per_unit if k])}
+    unit_totals = sorted(
+        (UnitTotal(unit=units.get(pk) if pk else None, counts=c) for pk, c in per_unit.items()),
+        key=lambda t: (t.unit is None, t.unit.path if t.unit else ""),
+    )
+    return Matrix(columns=columns, page=page, rows=rows, summary=summary, unit_totals=unit_totals)
+
+
+def replace_status(filters: ReportFilters, status: str) -> ReportFilters:
+    from dataclasses import replace
+
+    return replace(filters, status=status)
+
+
+def _matrix_rows(people: list[User], columns: list[Course]) -> list[MatrixRow]:
+    position = {course.pk: i for i, course in enumerate(columns)}
+    cells: dict[int, list[MatrixCell | None]] = {p.pk: [None] * len(columns) for p in people}
+    if people and columns:
+        found = required_enrolments().filter(
+            user_id__in=list(cells), course_id__in=list(position)
+        )
+        for row in found.values_list(*CELL_FIELDS):
+            user_id, course_id, *values = row
+            cells[user_id][position[course_id]] = MatrixCell(*values)
+    return [MatrixRow(person=p, cells=cells[p.pk]) for p in people]
+
+
+# --- Export rows --------------------------------------------------------------------------
+
+EXPORT_FIELDS = (
+    "user__agency__name",
+    "user__unit__name",
+    "user__full_name",
+    "user__email",
+    "user__profession__name",
+    "user__agency__country__name",
+    "course__title",
+    "state",
+    "due_on",
+    "started_at",
+    "completed_at",
+    "certified_on",
+    "expires_on",
+)
+
+
+def export_row_iter(
+    *, scope: ReportScope, filters: ReportFilters, chunk_size: int = 2000
+) -> Iterator[tuple]:
+    """Every matching cell as a flat tuple (EXPORT_FIELDS order), streamed from the database
+    in chunks (a server-side cursor on PostgreSQL), so memory stays flat at any size.
+
+    Ordered by (user, course): the unique index already holds that order, so the first rows
+    arrive without sorting the whole set.
+    """
+    cells = cell_list_filtered(scope=scope, filters=filters).order_by("user_id", "course_id")
+    return cells.values_list(*EXPORT_FIELDS).iterator(chunk_size=chunk_size)
+
+
+# --- Roll-ups -----------------------------------------------------------------------------
+
+
+@dataclass
+class RollupRow:
+    label: str
+    depth: int
+    learners: int
+    counts: StatusCounts
+    obj: object = None
+
+
+def _counts_by(cells: QuerySet[Enrolment], key: str) -> dict[int | None, StatusCounts]:
+    result: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
+    for group in cells.values(key, "state").annotate(n=Count("id")).order_by():
+        result[group[key]].add(status_of(group["state"]), group["n"])
+    return result
+
+
+def _people_by(people: QuerySet[User], key: str) -> dict[int | None, int]:
+    rows = people.values(key).annotate(n=Count("id")).order_by()
+    return {row[key]: row["n"] for row in rows}
+
+
+def unit_rollup(*, agency: Agency) -> list[RollupRow]:
+    """Every unit of `agency` in tree order, each counting itself and everything beneath it,
+    plus people of the agency without a unit. Two GROUP BYs and the unit list."""
+    people = User.objects.filter(
+        agency=agency, is_active=True, vetting_status=User.Vetting.APPROVED
+    )
+    cells = required_enrolments().filter(user__in=people)
+    counts = _counts_by(cells, "user__unit_id")
+    heads = _people_by(people, "unit_id")
+    units = list(Unit.objects.filter(agency=agency).order_by("path"))
+    rows = []
+    for unit in units:
+        total = StatusCounts()
+        learners = 0
+        for other in units:
+            if other.path.startswith(unit.path):
+                total.merge(counts.get(other.pk, StatusCounts()))
+                learners += heads.get(other.pk, 0)
+        rows.append(
+            RollupRow(
+                label=unit.name,
+                depth=unit.path.count("/") - 2,
+                learners=learners,
+                counts=total,
+                obj=unit,
+            )
+        )
+    if heads.get(None):
+        from django.utils.translation import gettext
+
+        rows.append(
+            RollupRow(
+                label=gettext("No unit"),
+                depth=0,
+                learners=heads[None],
+                counts=counts.get(None, StatusCounts()),
+            )
+        )
+    return rows
+
+
+@dataclass
+class PlatformRollup:
+    agencies: list[RollupRow]
+    countries: list[RollupRow]
+    total: StatusCounts
+
+
+def platform_rollup() -> PlatformRollup:
+    """Every agency and every country, from two GROUP BYs and the agency list."""
+    people = User.objects.filter(is_active=True, vetting_status=User.Vetting.APPROVED)
+    counts = _counts_by(required_enrolments().filter(user__in=people), "user__agency_id")
+    heads = _people_by(people, "agency_id")
+    agencies = list(Agency.objects.select_related("country").order_by("name"))
+    agency_rows = [
+        RollupRow(
+            label=agency.name,
+            depth=0,
+            learners=heads.get(agency.pk, 0),
+            counts=counts.get(agency.pk, StatusCounts()),
+            obj=agency,
+        )
+        for agency in agencies
+    ]
+    by_country: dict[int, RollupRow] = {}
+    for agency, row in zip(agencies, agency_rows, strict=True):
+        country: Country = agency.country
+        target = by_country.setdefault(
+            country.pk,
+            RollupRow(
+                label=country.localized_name,
+                depth=0,
+                learners=0,
+                counts=StatusCounts(),
+                obj=country,
+            ),
+        )
+        target.learners += row.learners
+        target.counts.merge(row.counts)
+    total = StatusCounts()
+    for row in agency_rows:
+        total.merge(row.counts)
+    countries = sorted(by_country.values(), key=lambda r: r.label.casefold())
+    return PlatformRollup(agencies=agency_rows, countries=countries, total=total)
+
+
+# --- Trends -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: datetime.date
+    enrolled: int
+    completed: int
+    completed_in_month: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.completed / self.enrolled) if self.enrolled else 0
+
+
+def _month_starts(today: datetime.date, months: int) -> list[datetime.date]:
+    first = today.replace(day=1)
+    starts = []
+    for back in range(months - 1, -1, -1):
+        year, month = first.year, first.month - back
+        while month <= 0:
+            month += 12
+            year -= 1
+        starts.append(datetime.date(year, month, 1))
+    return starts
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def completion_trend(
+    *, scope: ReportScope, filters: ReportFilters, today: datetime.date | None = None
+) -> list[MonthPoint]:
+    """For each of the last 12 months: required enrolments that existed at the month's end,
+    how many of them were completed by then (the rate), and completions in the month.
+    One query with conditional counts."""
+    today = today or timezone.localdate()
+    starts = _month_starts(today, TREND_MONTHS)
+    cells = cell_list_filtered(scope=scope, filters=replace_status(filters, ""))
+    aggregates = {}
+    for i, start in enumerate(starts):
+        end = _aware(_next_month(start))
+        aggregates[f"e{i}"] = Count("id", filter=Q(enrolled_at__lt=end))
+        aggregates[f"c{i}"] = Count("id", filter=Q(completed_at__lt=end))
+        aggregates[f"m{i}"] = Count(
+            "id", filter=Q(completed_at__gte=_aware(start), completed_at__lt=end)
+        )
+    totals = cells.aggregate(**aggregates)
+    return [
+        MonthPoint(
+            month=start,
+            enrolled=totals[f"e{i}"],
+            completed=totals[f"c{i}"],
+            completed_in_month=totals[f"m{i}"],
+        )
+        for i, start in enumerate(starts)
+    ]
+
+
+@dataclass
+class LoadRow:
+    unit: Unit | None
+    minutes: list[int]
+
+    @property
+    def hours(self) -> list[float]:
+        return [round(m / 60, 1) for m in self.minutes]
+
+
+@dataclass
+class TrainingLoad:
+    weeks: list[datetime.date]
+    rows: list[LoadRow]
+
+
+def training_load(
+    *, scope: ReportScope, filters: ReportFilters, today: datetime.date | None = None
+) -> TrainingLoad:
+    """Hours of lessons at exposure level 2-3 completed per unit per week, over the last
+    8 weeks, so a supervisor can spread hard material. Course data only (what was completed
+    and its published exposure level), never wellbeing answers.
+
+    The level and length are those of the published lesson the person completed (its base
+    text in the module version they read), falling back to the lesson's current values.
+    """
+    today = today or timezone.localdate()
+    this_week = today - datetime.timedelta(days=today.weekday())
+    weeks = [this_week - datetime.timedelta(weeks=n) for n in range(LOAD_WEEKS - 1, -1, -1)]
+    people = learner_list_filtered(scope=scope, filters=filters)
+    progress = (
+        LessonProgress.objects.filter(
+            user__in=people, completed_at__gte=_aware(weeks[0]), completed_at__isnull=False
+        )
+        .annotate(
+            published=FilteredRelation(
+                "module_version__lesson_versions",
+                condition=Q(
+                    module_version__lesson_versions__lesson=F("lesson"),
+                    module_version__lesson_versions__language="",
+                    module_version__lesson_versions__jurisdiction="",
+                ),
+            )
+        )
+        .annotate(week=TruncWeek("completed_at"))
+        .filter(
+            Q(published__exposure_level__gte=EXPOSURE_LOAD_MIN_LEVEL)
+            | Q(published__isnull=True, lesson__exposure_level__gte=EXPOSURE_LOAD_MIN_LEVEL)
+        )
+    )
+    if filters.course_id:
+        progress = progress.filter(lesson__module__course_id=filters.course_id)
+    from django.db.models.functions import Coalesce
+
+    groups = (
+        progress.values("user__unit_id", "week")
+        .annotate(
+            minutes=Sum(Coalesce("published__estimated_minutes", "lesson__estimated_minutes"))
+        )
+        .order_by()
+    )
+    index = {week: i for i, week in enumerate(weeks)}
+    minutes: dict[int | None, list[int]] = defaultdict(lambda: [0] * len(weeks))
+    for group in groups:
+        week = group["week"]
+        day = week.date() if isinstance(week, datetime.datetime) else week
+        if day in index:
+            minutes[group["user__unit_id"]][index[day]] += group["minutes"] or 0
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[k for k in minutes if k])}
+    rows = sorted(
+        (LoadRow(unit=units.get(pk) if pk else None, minutes=m) for pk, m in minutes.items()),
+        key=lambda r: (r.unit is None, r.unit.path if r.unit else ""),
+    )
+    return TrainingLoad(weeks=weeks, rows=rows)
+
+
+# --- A learner's training record ----------------------------------------------------------
+
+
+@dataclass
+class TrainingRecord:
+    person: User
+    enrolments: list[Enrolment]
+    certificates: list[Certificate]
+    quiz_attempts: list[QuizAttempt]
+    drill_attempts: list[DrillAttempt]
+
+
+def learner_record_get(*, actor: User, person_pk: int) -> TrainingRecord:
+    """A person's training: courses, certificates, quiz attempts and drill results. Never
+    wellbeing, never mentoring. User.DoesNotExist outside the actor's scope (a 404)."""
+    person = (
+        learner_list_in_scope(actor=actor)
+        .select_related("unit", "agency__country", "profession")
+        .get(pk=person_pk)
+    )
+    enrolments = list(
+        Enrolment.objects.filter(user=person).select_related("course").order_by("course__title")
+    )
+    certificates = list(
+        Certificate.objects.filter(user=person).select_related("course").order_by("-issued_at")
+    )
+    quiz_attempts = list(
+        QuizAttempt.objects.filter(user=person, submitted_at__isnull=False)
+        .select_related("module__course")
+        .order_by("-submitted_at")[:100]
+    )
+    drill_attempts = list(
+        DrillAttempt.objects.filter(user=person, submitted_at__isnull=False)
+        .select_related("drill__course")
+        .order_by("-submitted_at")[:100]
+    )
+    return TrainingRecord(
+        person=person,
+        enrolments=enrolments,
+        certificates=certificates,
+        quiz_attempts=quiz_attempts,
+        drill_attempts=drill_attempts,
+    )
+
+
+# --- Filter choices -----------------------------------------------------------------------
+
+
+def course_list_reportable() -> QuerySet[Course]:
+    """Courses a filter may name: everything that is or was published."""
+    return Course.objects.exclude(status=Course.Status.DRAFT).order_by("title")
+
+
+def supervisor_ids_with_supervisions() -> list[int]:
+    return list(
+        Supervision.objects.current().values_list("supervisor_id", flat=True).distinct()
+    )
+
+
+def chunked(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for item in ids:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,244 @@
+"""Writes and side effects of reporting: export files (with their audit rows) and the monthly
+report to supervisors. Reports themselves are reads (selectors.py)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import audit_record, job_run_claim, job_run_finish
+
+from .selectors import (
+    EXPORT_FIELDS,
+    ReportFilters,
+    ReportScope,
+    StatusCounts,
+    cell_list_filtered,
+    export_row_iter,
+    report_scope_for,
+)
+from .statuses import STATE_LABELS, status_of
+
+logger = logging.getLogger(__name__)
+
+MONTHLY_KIND = "reporting.monthly"
+MONTHLY_JOB = "reporting.monthly_report"
+# Cells a spreadsheet would read as a formula (CWE-1236). A leading apostrophe makes them
+# text in Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_ROWS_PER_CHUNK = 500
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """`value`, with a leading apostrophe if a spreadsheet would run it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _require(actor: User, perm: str, obj: Any = None) -> None:
+    if not rules.has_perm(perm, actor, obj):
+        raise PermissionDenied(perm)
+
+
+def export_headers() -> list[str]:
+    return [
+        _("Agency"),
+        _("Unit"),
+        _("Name"),
+        _("Email"),
+        _("Profession"),
+        _("Country"),
+        _("Course"),
+        _("Status"),
+        _("Due"),
+        _("Started"),
+        _("Completed"),
+        _("Certified"),
+        _("Valid until"),
+    ]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def export_row_values(row: tuple) -> list[Any]:
+    """One exported cell as display values: the state in words, dates as ISO dates, and
+    every text made safe for spreadsheets."""
+    values = list(row)
+    state_at = EXPORT_FIELDS.index("state")
+    values[state_at] = str(STATE_LABELS.get(values[state_at], values[state_at]))
+    return [spreadsheet_safe(_text(v)) for v in values]
+
+
+class _Line:
+    """A write-only file for csv.writer that hands back what was written."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, value: str) -> None:
+        self.parts.append(value)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
+
+
+def report_export_audit(*, actor: User, kind: str, filters: ReportFilters, request=None) -> None:
+    """Exports are sensitive reads of many people: one audit row per export (DESIGN 10)."""
+    _require(actor, "reporting.view_reports")
+    audit_record(
+        actor=actor,
+        action=f"reporting.export_{kind}",
+        request=request,
+        details={"filters": filters.as_params()},
+    )
+
+
+def report_csv_iter(*, scope: ReportScope, filters: ReportFilters) -> Iterator[str]:
+    """The CSV export, a few hundred rows per piece: the header goes out before the query
+    runs (first byte at once) and memory stays flat whatever the size."""
+    out = _Line()
+    writer = csv.writer(out)
+    # A byte-order mark so Excel opens UTF-8 (accents in names) correctly.
+    writer.writerow(export_headers())
+    yield "\ufeff" + out.take()
+    for n, row in enumerate(export_row_iter(scope=scope, filters=filters), start=1):
+        writer.writerow(export_row_values(row))
+        if n % CSV_ROWS_PER_CHUNK == 0:
+            yield out.take()
+    rest = out.take()
+    if rest:
+        yield rest
+
+
+def report_xlsx_write(
+    *, scope: ReportScope, filters: ReportFilters, target: IO[bytes] | None = None
+) -> IO[bytes]:
+    """The XLSX export, written with openpyxl's write-only workbook (rows go to disk as they
+    come) into a temporary file that spills to disk past 10 MB; returned rewound."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Training")[:31])
+    bold = Font(bold=True)
+    header = []
+    for title in export_headers():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in export_row_iter(scope=scope, filters=filters):
+        sheet.append(export_row_values(row))
+    target = target or tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(target)
+    target.seek(0)
+    return target
+
+
+# --- The monthly report -------------------------------------------------------------------
+
+
+def previous_month(today: datetime.date) -> str:
+    """The month a report sent on `today` is about, as "YYYY-MM"."""
+    first = today.replace(day=1)
+    last_month = first - datetime.timedelta(days=1)
+    return f"{last_month:%Y-%m}"
+
+
+def monthly_report_plan(*, today: datetime.date | None = None) -> tuple[str, list[int]] | None:
+    """Claim this month's report run (once, whatever the number of beats) and list the
+    supervisors to tell. None when the month was already planned."""
+    from .selectors import supervisor_ids_with_supervisions
+
+    month = previous_month(today or timezone.localdate())
+    run = job_run_claim(job=MONTHLY_JOB, period=month)
+    if run is None:
+        return None
+    supervisors = supervisor_ids_with_supervisions()
+    job_run_finish(run=run, result={"supervisors": len(supervisors)})
+    return month, supervisors
+
+
+def _monthly_summary(supervisor: User) -> StatusCounts:
+    scope = report_scope_for(actor=supervisor)
+    counts = StatusCounts()
+    groups = cell_list_filtered(scope=scope, filters=ReportFilters()).values("state")
+    for group in groups.annotate(n=Count("id")).order_by():
+        counts.add(status_of(group["state"]), group["n"])
+    return counts
+
+
+def monthly_report_send(*, supervisor_ids: Iterable[int], month: str) -> int:
+    """Send the monthly report for `month` to each supervisor who still supervises a unit.
+    Idempotent per (supervisor, month): a job row is claimed first, and the notification
+    carries a key, so a retry or a second beat sends nothing twice. Returns how many sent.
+
+    The notification kind "reporting.monthly" is the opt-out: "Not by email" on the
+    notification preferences keeps the report in the inbox only.
+    """
+    from notifications.services import notification_send
+
+    sent = 0
+    people = User.objects.filter(pk__in=list(supervisor_ids), is_active=True)
+    for supervisor in people.order_by("pk"):
+        if not rules.has_perm("reporting.view_reports", supervisor):
+            continue
+        run = job_run_claim(job=f"{MONTHLY_JOB}:{supervisor.pk}", period=month)
+        if run is None:
+            continue
+        counts = _monthly_summary(supervisor)
+        with translation.override(supervisor.preferred_language or settings.LANGUAGE_CODE):
+            title = _("Training report for %(month)s") % {"month": month}
+            body = _monthly_body(counts)
+        notification_send(
+            user=supervisor,
+            kind=MONTHLY_KIND,
+            title=title,
+            body=body,
+            url=reverse("reporting:matrix"),
+            key=f"{MONTHLY_KIND}:{month}",
+        )
+        job_run_finish(run=run, result={"cells": counts.total})
+        sent += 1
+    return sent
+
+
+def _monthly_body(counts: StatusCounts) -> str:
+    if not counts.total:
+        return _("Nobody in your units has a required course yet.")
+    return _(
+        "Across the units you supervise: %(up)s%% of required courses are completed and "
+        "valid, %(expiring)s expire soon, %(overdue)s are expired or overdue, %(progress)s "
+        "are in progress and %(waiting)s not started. Open the report for names and dates."
+    ) % {
+        "up": counts.up_to_date_percent,
+        "expiring": counts.counts["expiring"],
+        "overdue": counts.overdue,
+        "progress": counts.counts["in_progress"],
+        "waiting": counts.counts["not_started"],
+    }

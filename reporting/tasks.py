@@ -1,0 +1,37 @@
+"""Celery wrappers for reporting: ids in, a service call, idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .selectors import chunked
+
+CHUNK = 500
+
+
+@shared_task(name="reporting.monthly_reports_plan")
+def monthly_reports_plan_task() -> int:
+    """Daily: the first run of a month claims last month's report and wakes one sender per
+    500 supervisors; every later run (or a second beat) finds the month claimed and stops.
+    Running daily rather than on the 1st means a beat that was down that day catches up."""
+    from .services import monthly_report_plan
+
+    planned = monthly_report_plan()
+    if planned is None:
+        return 0
+    month, supervisors = planned
+    for ids in chunked(supervisors, CHUNK):
+        monthly_reports_send_task.delay(supervisor_ids=ids, month=month)
+    return len(supervisors)
+
+
+@shared_task(
+    name="reporting.monthly_reports_send",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    max_retries=3,
+)
+def monthly_reports_send_task(*, supervisor_ids: list[int], month: str) -> int:
+    from .services import monthly_report_send
+
+    return monthly_report_send(supervisor_ids=supervisor_ids, month=month)

@@ -1,0 +1,187 @@
+"""Report pages: parse filters -> scope of the signed-in person (404 outside it) -> one
+selector -> render. Exports stream; every export and every learner record read is audited."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, User
+from accounts.services import audit_record
+
+from . import selectors, services
+from .chart import percent_line_chart
+from .forms import ReportFilterForm
+from .statuses import STATUS_LABELS, STATUSES
+
+
+def _scope_or_404(request) -> selectors.ReportScope:
+    if not rules.has_perm("reporting.view_reports", request.user):
+        raise Http404
+    return selectors.report_scope_for(actor=request.user)
+
+
+def _filters(request, scope) -> tuple[ReportFilterForm, selectors.ReportFilters]:
+    form = ReportFilterForm(request.GET or None, scope=scope)
+    return form, form.filters()
+
+
+def _querystring(filters: selectors.ReportFilters, **extra) -> str:
+    from django.http import QueryDict
+
+    params = QueryDict(mutable=True)
+    params.update(filters.as_params())
+    for key, value in extra.items():
+        if value:
+            params[key] = value
+    return params.urlencode()
+
+
+def _context(request, scope, tab: str) -> dict:
+    return {
+        "tab": tab,
+        "can_see_units": rules.has_perm("reporting.view_unit_rollup", request.user),
+        "can_see_agencies": rules.has_perm("reporting.view_agency_rollup", request.user),
+        "can_assign": rules.has_perm("courses.view_reports", request.user),
+        "status_labels": [(s, STATUS_LABELS[s]) for s in STATUSES],
+    }
+
+
+@login_required
+def matrix(request):
+    scope = _scope_or_404(request)
+    form, filters = _filters(request, scope)
+    report = selectors.matrix_get(
+        scope=scope, filters=filters, page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "reporting/matrix.html",
+        {
+            **_context(request, scope, "matrix"),
+            "form": form,
+            "filters": filters,
+            "report": report,
+            "page_obj": report.page,
+            "querystring": _querystring(filters, sort=filters.sort if filters.sort != "name" else ""),
+            "export_query": _querystring(filters),
+        },
+    )
+
+
+@login_required
+def learner(request, pk: int):
+    if not rules.has_perm("reporting.view_reports", request.user):
+        raise Http404
+    try:
+        record = selectors.learner_record_get(actor=request.user, person_pk=pk)
+    except User.DoesNotExist:
+        raise Http404 from None
+    audit_record(
+        actor=request.user,
+        action="reporting.learner_record_view",
+        target=record.person,
+        subject_user=record.person,
+        request=request,
+    )
+    return render(
+        request,
+        "reporting/learner.html",
+        {**_context(request, None, "matrix"), "record": record, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def units(request):
+    if not rules.has_perm("reporting.view_unit_rollup", request.user):
+        raise Http404
+    agencies = Agency.objects.select_related("country").order_by("name")
+    if not rules.has_perm("reporting.view_agency_rollup", request.user):
+        agencies = agencies.filter(pk=request.user.agency_id)
+    wanted = request.GET.get("agency") or request.user.agency_id
+    try:
+        agency = agencies.get(pk=int(wanted)) if wanted else agencies.first()
+    except (ValueError, TypeError, Agency.DoesNotExist):
+        raise Http404 from None
+    if agency is None:
+        raise Http404
+    rows = selectors.unit_rollup(agency=agency)
+    return render(
+        request,
+        "reporting/units.html",
+        {**_context(request, None, "units"), "agency": agency, "rows": rows},
+    )
+
+
+@login_required
+def agencies(request):
+    if not rules.has_perm("reporting.view_agency_rollup", request.user):
+        raise Http404
+    rollup = selectors.platform_rollup()
+    return render(
+        request,
+        "reporting/agencies.html",
+        {**_context(request, None, "agencies"), "rollup": rollup},
+    )
+
+
+@login_required
+def trends(request):
+    scope = _scope_or_404(request)
+    form, filters = _filters(request, scope)
+    months = selectors.completion_trend(scope=scope, filters=filters)
+    chart = percent_line_chart(
+        [(formats.date_format(point.month, "M y"), point.rate) for point in months]
+    )
+    load = selectors.training_load(scope=scope, filters=filters)
+    return render(
+        request,
+        "reporting/trends.html",
+        {
+            **_context(request, scope, "trends"),
+            "form": form,
+            "filters": filters,
+            "months": months,
+            "chart": chart,
+            "load": load,
+        },
+    )
+
+
+def _export_name(extension: str) -> str:
+    return f"training-report-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@login_required
+def export_csv(request):
+    scope = _scope_or_404(request)
+    _form, filters = _filters(request, scope)
+    services.report_export_audit(actor=request.user, kind="csv", filters=filters, request=request)
+    response = StreamingHttpResponse(
+        services.report_csv_iter(scope=scope, filters=filters),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export_xlsx(request):
+    scope = _scope_or_404(request)
+    _form, filters = _filters(request, scope)
+    services.report_export_audit(actor=request.user, kind="xlsx", filters=filters, request=request)
+    workbook = services.report_xlsx_write(scope=scope, filters=filters)
+    response = FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=_export_name("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
