@@ -8,7 +8,7 @@ import time
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .middleware import SESSION_STARTED_KEY
+from .middleware import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_track_session")
@@ -17,7 +17,11 @@ def track_session(sender, request, user, **kwargs) -> None:
         return
     from .services import user_session_track
 
-    request.session[SESSION_STARTED_KEY] = int(time.time())
+    now = int(time.time())
+    request.session[SESSION_STARTED_KEY] = now
+    # Signing in saves the session, which starts the idle window: the next minute of pages
+    # need not save it again (SessionLifetimeMiddleware).
+    request.session[SESSION_RENEWED_KEY] = now
     if not request.session.session_key:
         request.session.save()
     user_session_track(

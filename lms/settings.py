@@ -217,7 +217,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = env.int("LMS_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("LMS_SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle window is renewed by SessionLifetimeMiddleware at most once a minute, not by a
+# session write on every request (three queries a page saved).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_IDLE_RENEW_SECONDS = 60
 SESSION_COOKIE_SAMESITE = "Lax"
 ACCOUNT_INACTIVITY_DISABLE_DAYS = env.int("LMS_ACCOUNT_INACTIVITY_DAYS", default=90)
 

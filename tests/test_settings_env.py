@@ -144,7 +144,7 @@ def test_session_rules_default_to_30_minutes_idle_and_12_hours_absolute(tmp_path
     assert loaded == {
         "SESSION_COOKIE_AGE": 30 * 60,
         "SESSION_ABSOLUTE_TIMEOUT": 12 * 60 * 60,
-        "SESSION_SAVE_EVERY_REQUEST": True,
+        "SESSION_SAVE_EVERY_REQUEST": False,  # renewed once a minute by the middleware
         "ACCOUNT_INACTIVITY_DISABLE_DAYS": 90,
     }
 

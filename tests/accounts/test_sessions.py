@@ -123,6 +123,33 @@ def test_activity_keeps_the_session_alive_past_thirty_minutes(client, learner, t
         assert client.get(reverse("home")).status_code == 200
 
 
+def test_pages_within_a_minute_do_not_write_the_session(
+    client, learner, time_machine, django_assert_num_queries
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    _login(client, learner.email, DEFAULT_PASSWORD)
+    client.get(reverse("home"))
+    expire_before = Session.objects.get(session_key=client.session.session_key).expire_date
+
+    time_machine.shift(timedelta(seconds=30))
+    client.get(reverse("home"))
+
+    assert Session.objects.get(session_key=client.session.session_key).expire_date == expire_before
+
+
+def test_a_page_after_a_minute_renews_the_idle_window(client, learner, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    _login(client, learner.email, DEFAULT_PASSWORD)
+    client.get(reverse("home"))
+    expire_before = Session.objects.get(session_key=client.session.session_key).expire_date
+
+    time_machine.shift(timedelta(minutes=2))
+    client.get(reverse("home"))
+
+    expire_after = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert expire_after - expire_before == timedelta(minutes=2)
+
+
 def test_session_ends_after_twelve_hours_even_when_active(client, learner, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     _login(client, learner.email, DEFAULT_PASSWORD)
