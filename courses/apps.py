@@ -16,6 +16,15 @@ class CoursesConfig(AppConfig):
 
         notification_kind_register("courses.assigned", _("Courses assigned to you"), "immediate")
         notification_kind_register("courses.certificate", _("Certificates"), "immediate")
+        notification_kind_register(
+            "courses.reminder",
+            _("Reminders about due dates and expiring certificates"),
+            "immediate",
+        )
+        # Supervisors get one email a day grouping these (the notifications digest).
+        notification_kind_register(
+            "courses.escalation", _("Overdue training in the units you supervise"), "digest"
+        )
         dashboard_panel_register(
             name="courses.learning",
             template="courses/panels/learning.html",

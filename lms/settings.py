@@ -344,6 +344,10 @@ REMINDER_OVERDUE_EVERY_DAYS = env.int("LMS_REMINDER_OVERDUE_EVERY_DAYS", default
 REFRESHER_DEFAULT_WINDOW_DAYS = env.int("LMS_REFRESHER_DEFAULT_WINDOW_DAYS", default=30)
 # Days a learner has to take a change-driven refresher after a material change is published.
 REFRESHER_CHANGE_DUE_DAYS = env.int("LMS_REFRESHER_CHANGE_DUE_DAYS", default=30)
+# Weekly overdue reminders stop after this many.
+REMINDER_OVERDUE_MAX_WEEKS = env.int("LMS_REMINDER_OVERDUE_MAX_WEEKS", default=26)
+# A claimed reminder row is another sender's after this long (longer than the hard time limit).
+REMINDER_CLAIM_LEASE_SECONDS = env.int("LMS_REMINDER_CLAIM_LEASE_SECONDS", default=600)
 
 LOGGING = {
     "version": 1,

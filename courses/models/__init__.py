@@ -19,6 +19,7 @@ from .drills import Drill, DrillAnswer, DrillAttempt, ScenarioCard
 from .learning import AssignmentRule, Enrolment, LearnerPreference, LessonProgress, ModuleProgress
 from .media import LessonImage, LessonVariant
 from .quizzes import Choice, Question, QuizAttempt
+from .recertification import Refresher, RefresherLesson, RefresherPolicy, Reminder, add_months
 from .reference import FollowUpAction, GlossaryTerm, PriorityLevel
 from .taxonomy import Competency, TopicTag
 
@@ -49,8 +50,13 @@ __all__ = [
     "PriorityLevel",
     "Question",
     "QuizAttempt",
+    "Refresher",
+    "RefresherLesson",
+    "RefresherPolicy",
+    "Reminder",
     "ScenarioCard",
     "TopicTag",
+    "add_months",
     "id_key",
     "jurisdiction_key",
     "normalise_jurisdiction",

@@ -282,6 +282,13 @@ class ModuleVersion(models.Model):
         default=False,
         help_text=_("People who learnt the previous version need to learn this change."),
     )
+    is_critical_change = models.BooleanField(
+        _("critical change"),
+        default=False,
+        help_text=_(
+            "Certificates expire on the refresher's due date unless the refresher is done."
+        ),
+    )
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

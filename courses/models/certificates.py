@@ -13,7 +13,14 @@ from .learning import Enrolment
 
 class Certificate(models.Model):
     """Issued when a course is completed. Holder name and course title are copied at issue so
-    the public verification page needs no join and shows only what it should."""
+    the public verification page needs no join and shows only what it should.
+
+    Each renewal issues a new certificate (the next `cycle`); the earlier ones are kept and
+    stay verifiable, showing as expired once their date has passed."""
+
+    class Path(models.TextChoices):
+        FULL = "full", _("Full course")
+        REFRESHER = "refresher", _("Refresher path")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
@@ -30,6 +37,8 @@ class Certificate(models.Model):
     # Set from the course's refresher policy where one exists (see
     # courses.services.certificate_expiry_for); empty means it does not expire.
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    path = models.CharField(_("earned by"), max_length=10, choices=Path.choices, default=Path.FULL)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason"), max_length=300, blank=True)
 

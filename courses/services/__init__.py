@@ -58,6 +58,26 @@ from .learning import (
 )
 from .media import image_clean_bytes, lesson_image_delete, lesson_image_upload
 from .quizzes import answer_normalise, quiz_attempt_blocker, quiz_attempt_start, quiz_attempt_submit
+from .recertification import (
+    module_version_refreshers_assign,
+    refresher_complete,
+    refresher_lessons_record,
+    refresher_list_open_for,
+    refresher_policy_for,
+    refresher_policy_save,
+    refresher_renewal_start,
+)
+from .reminders import (
+    refresher_notices_plan,
+    reminder_claim,
+    reminder_release,
+    reminder_steps,
+    reminders_deliver,
+    reminders_plan,
+    reminders_sweep,
+    reminders_wake,
+    supervisors_by_unit,
+)
 
 __all__ = [
     "LessonOutcome",
@@ -109,9 +129,25 @@ __all__ = [
     "module_review_mark",
     "module_terminology_flags",
     "module_update",
+    "module_version_refreshers_assign",
     "question_delete",
     "question_save",
     "quiz_attempt_blocker",
     "quiz_attempt_start",
     "quiz_attempt_submit",
+    "refresher_complete",
+    "refresher_lessons_record",
+    "refresher_list_open_for",
+    "refresher_notices_plan",
+    "refresher_policy_for",
+    "refresher_policy_save",
+    "refresher_renewal_start",
+    "reminder_claim",
+    "reminder_release",
+    "reminder_steps",
+    "reminders_deliver",
+    "reminders_plan",
+    "reminders_sweep",
+    "reminders_wake",
+    "supervisors_by_unit",
 ]

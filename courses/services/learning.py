@@ -197,6 +197,7 @@ class LessonOutcome:
     course_completed: bool
     certificate: Certificate | None
     suggest_pause: bool
+    refreshers_completed: int = 0
 
 
 def _enrolment_for(actor: User, course: Course) -> Enrolment:
@@ -270,11 +271,15 @@ def lesson_complete(*, actor: User, lesson_version: LessonVersion) -> LessonOutc
     _enrolment_touch(enrolment, lesson_version.lesson_id)
     module_done = module_progress_refresh(user=actor, module=module)
     certificate = enrolment_completion_check(enrolment=enrolment)
+    from .recertification import refresher_lessons_record
+
+    refreshed = refresher_lessons_record(user=actor, lesson_id=lesson_version.lesson_id)
     return LessonOutcome(
         module_completed=module_done,
         course_completed=certificate is not None,
         certificate=certificate,
         suggest_pause=lesson_version.exposure_level >= 2,
+        refreshers_completed=len(refreshed),
     )
 
 
@@ -339,13 +344,15 @@ def certificate_code_new() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def certificate_expiry_for(*, course: Course, completed_at) -> date | None:
-    """The hook for refresher policies (issue 4): the date a certificate issued now expires,
-    or None when the course has no policy. Courses have none yet."""
+def certificate_expiry_for(
+    *, course: Course, completed_at, previous_expires_on: date | None = None
+) -> date | None:
+    """The last valid day of a certificate completed at `completed_at` under the course's
+    refresher policy (a renewal passes the expiry it renews), or None without a policy."""
     policy = getattr(course, "refresher_policy", None)
-    if policy is not None and hasattr(policy, "expiry_for"):
-        return policy.expiry_for(completed_at=completed_at)
-    return None
+    if policy is None:
+        return None
+    return policy.expiry_for(completed_at=completed_at, previous_expires_on=previous_expires_on)
 
 
 def certificate_issue(*, enrolment: Enrolment) -> Certificate:

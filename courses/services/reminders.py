@@ -1,0 +1,478 @@
+"""Reminders about certificate expiry, assignment due dates and refreshers, and escalations
+to supervisors, through the reminder outbox (courses.Reminder, DESIGN section 6).
+
+- Planning (`reminders_plan`, daily): a few INSERT ... SELECT statements write one row per
+  reminder due today, unique by (recipient, learner, course, kind, due date, step); a
+  re-run inserts nothing. Escalation rows fan out to the supervisors of the learner's unit
+  and of every unit above it.
+- Dispatch (`reminder_claim` + `reminders_deliver`, in chunk tasks of about 500 rows):
+  rows are claimed under SELECT ... FOR UPDATE SKIP LOCKED with a lease and an attempt
+  count, checked again (nothing goes to someone who renewed or completed since), sent
+  through notifications.notification_send with the row's key, and marked handled in the
+  same transaction. A sweeper re-enqueues rows left waiting; a row that keeps killing its
+  worker is given up ("dead") after OUTBOX_MAX_ATTEMPTS.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import Supervision, Unit, User
+from notifications.services import notification_send
+
+from ..models import Enrolment, Refresher, Reminder
+
+logger = logging.getLogger(__name__)
+
+State = Enrolment.State
+Kind = Reminder.Kind
+# Which enrolment states still need a reminder of each kind; checked at planning and again
+# at send time.
+EXPIRY_STATES = (State.CERTIFIED, State.WINDOW_OPEN, State.EXPIRED)
+DUE_STATES = (State.ASSIGNED, State.IN_PROGRESS, State.OVERDUE)
+
+
+# --- Steps --------------------------------------------------------------------------------
+
+
+def reminder_steps() -> list[int]:
+    """Days relative to a due date on which a reminder goes: the offsets before it (30, 7,
+    1 and 0 = the day itself by default), then the day after and weekly while overdue, at
+    most REMINDER_OVERDUE_MAX_WEEKS times. Negative = days overdue."""
+    before = sorted({int(d) for d in settings.REMINDER_OFFSETS_DAYS if int(d) >= 0}, reverse=True)
+    every = max(1, settings.REMINDER_OVERDUE_EVERY_DAYS)
+    after = [-(1 + every * n) for n in range(settings.REMINDER_OVERDUE_MAX_WEEKS)]
+    return before + after
+
+
+def _dates_by_step(today: date) -> dict[date, int]:
+    return {today + timedelta(days=step): step for step in reminder_steps()}
+
+
+# --- Planning -----------------------------------------------------------------------------
+
+
+def _column(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+_REMINDER_COLUMNS = (
+    "recipient",
+    "learner",
+    "course",
+    "kind",
+    "is_escalation",
+    "due_on",
+    "step",
+    "refresher",
+    "planned_for",
+    "created_at",
+    "attempts",
+    "outcome",
+    "last_error",
+)
+
+
+def _insert_select(
+    *,
+    table: str,
+    user: str,
+    course: str,
+    due: str,
+    refresher: str,
+    where: str,
+    where_params: list,
+    kind: str,
+    today: date,
+) -> int:
+    """INSERT INTO reminder (...) SELECT ... FROM `table` WHERE `where` AND `due` IN (the
+    dates of today's steps), the step computed by a CASE over the same dates; keys that
+    already exist are skipped. Identifiers come from model metadata (quoted), every value
+    is a parameter."""
+    ops = connection.ops
+    by_date = _dates_by_step(today)
+    days = [ops.adapt_datefield_value(day) for day in by_date]
+    case = " ".join("WHEN %s THEN %s" for _day in by_date)
+    case_params = [
+        value for day, step in zip(days, by_date.values(), strict=True) for value in (day, step)
+    ]
+    columns = ", ".join(_column(Reminder, name) for name in _REMINDER_COLUMNS)
+    sql = (
+        f"INSERT INTO {ops.quote_name(Reminder._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT t.{user}, t.{user}, t.{course}, %s, %s, t.{due}, CASE t.{due} {case} END, "
+        f"{refresher}, %s, %s, 0, '', '' FROM {ops.quote_name(table)} t "
+        f"WHERE {where} AND t.{due} IN ({', '.join('%s' for _day in days)}) "
+        "ON CONFLICT DO NOTHING"
+    )
+    params = [
+        kind,
+        False,
+        *case_params,
+        ops.adapt_datefield_value(today),
+        ops.adapt_datetimefield_value(timezone.now()),
+        *where_params,
+        *days,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def _learner_rows_plan(*, today: date) -> dict[str, int]:
+    """One INSERT ... SELECT per kind: certificate expiry, assignment due date, change
+    refresher due date."""
+    counts = {}
+    for kind, due_field, allowed in (
+        (Kind.EXPIRY, "expires_on", EXPIRY_STATES),
+        (Kind.DUE, "due_on", DUE_STATES),
+    ):
+        counts[str(kind)] = _insert_select(
+            table=Enrolment._meta.db_table,
+            user=_column(Enrolment, "user"),
+            course=_column(Enrolment, "course"),
+            due=_column(Enrolment, due_field),
+            refresher="NULL",
+            where=f"t.{_column(Enrolment, 'state')} IN ({', '.join('%s' for _s in allowed)})",
+            where_params=[str(state) for state in allowed],
+            kind=kind,
+            today=today,
+        )
+    counts[str(Kind.REFRESHER)] = _insert_select(
+        table=Refresher._meta.db_table,
+        user=_column(Refresher, "user"),
+        course=_column(Refresher, "course"),
+        due=_column(Refresher, "due_on"),
+        refresher="t.id",
+        where=(
+            f"t.{_column(Refresher, 'kind')} = %s"
+            f" AND t.{_column(Refresher, 'completed_at')} IS NULL"
+            f" AND t.{_column(Refresher, 'cancelled_at')} IS NULL"
+        ),
+        where_params=[str(Refresher.Kind.CHANGE)],
+        kind=Kind.REFRESHER,
+        today=today,
+    )
+    return counts
+
+
+def supervisors_by_unit(unit_ids: Iterable[int], *, today: date) -> dict[int, set[int]]:
+    """For each unit, the people who supervise it today directly or through a unit above
+    it (two queries)."""
+    paths = dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path"))
+    ancestors = {
+        uid: {int(part) for part in path.strip("/").split("/") if part} | {uid}
+        for uid, path in paths.items()
+    }
+    everyone = set().union(*ancestors.values()) if ancestors else set()
+    direct: dict[int, set[int]] = defaultdict(set)
+    for unit_id, supervisor_id in (
+        Supervision.objects.filter(unit_id__in=everyone, supervisor__is_active=True)
+        .filter(Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("unit_id", "supervisor_id")
+    ):
+        direct[unit_id].add(supervisor_id)
+    return {
+        uid: set().union(*(direct.get(a, set()) for a in chain)) for uid, chain in ancestors.items()
+    }
+
+
+def _escalations_plan(*, today: date) -> int:
+    """Overdue learner rows planned for today fan out to their supervisors (set-based: the
+    overdue rows, the supervisors of their units, one bulk insert)."""
+    overdue = list(
+        Reminder.objects.filter(planned_for=today, is_escalation=False, step__lt=0).values_list(
+            "learner_id", "learner__unit_id", "course_id", "kind", "due_on", "step", "refresher_id"
+        )
+    )
+    if not overdue:
+        return 0
+    supervisors = supervisors_by_unit({row[1] for row in overdue if row[1]}, today=today)
+    now = timezone.now()
+    rows = [
+        Reminder(
+            recipient_id=boss,
+            learner_id=learner,
+            course_id=course,
+            kind=kind,
+            is_escalation=True,
+            due_on=due_on,
+            step=step,
+            refresher_id=refresher,
+            planned_for=today,
+            created_at=now,
+        )
+        for learner, unit, course, kind, due_on, step, refresher in overdue
+        for boss in supervisors.get(unit, ())
+        if boss != learner
+    ]
+    Reminder.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)
+
+
+def reminders_plan(*, today: date | None = None) -> dict:
+    """Write today's reminder rows (learners, then escalations) and enqueue the chunk tasks
+    that send them, after commit. Idempotent: a second run the same day adds nothing and
+    only wakes senders for rows still waiting."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        planned = _learner_rows_plan(today=today)
+        planned["escalation"] = _escalations_plan(today=today)
+        waiting = reminders_wake()
+    return {"planned": {str(k): v for k, v in planned.items()}, "chunks": waiting}
+
+
+def refresher_notices_plan(*, refresher_ids: list[int]) -> int:
+    """A notice row for each new change refresher (its first reminder, step = days until
+    due); sent by the same chunk tasks. Precondition: inside the creating transaction."""
+    if not refresher_ids:
+        return 0
+    today = timezone.localdate()
+    now = timezone.now()
+    rows = [
+        Reminder(
+            recipient_id=user_id,
+            learner_id=user_id,
+            course_id=course_id,
+            kind=Kind.REFRESHER,
+            due_on=due_on,
+            step=(due_on - today).days,
+            refresher_id=pk,
+            planned_for=today,
+            created_at=now,
+        )
+        for pk, user_id, course_id, due_on in Refresher.objects.filter(
+            pk__in=refresher_ids
+        ).values_list("pk", "user_id", "course_id", "due_on")
+        if due_on
+    ]
+    Reminder.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    reminders_wake(rows=len(rows))
+    return len(rows)
+
+
+# --- Waking senders -----------------------------------------------------------------------
+
+
+def _waiting(now) -> Q:
+    return Q(sent_at__isnull=True, dead_at__isnull=True) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def reminders_wake(*, rows: int | None = None) -> int:
+    """Enqueue, after commit, one chunk task per REMINDER_CHUNK_SIZE waiting rows (counted
+    when `rows` is not given). Returns how many tasks."""
+    from ..tasks import reminders_send_chunk
+
+    if rows is None:
+        rows = Reminder.objects.filter(_waiting(timezone.now())).count()
+    chunks = -(-rows // settings.OUTBOX_CHUNK_SIZE)
+    for _chunk in range(chunks):
+        reminders_send_chunk.delay_on_commit()
+    return chunks
+
+
+def reminders_sweep() -> int:
+    """Re-enqueue senders for rows waiting longer than OUTBOX_SWEEP_AFTER (a lost broker
+    message, a killed worker whose lease ran out). Returns how many tasks."""
+    now = timezone.now()
+    stale = (
+        Reminder.objects.filter(_waiting(now))
+        .filter(Q(created_at__lt=now - settings.OUTBOX_SWEEP_AFTER) | Q(claimed_until__lt=now))
+        .count()
+    )
+    if stale:
+        logger.info("reminder sweep: %s waiting reminder(s)", stale)
+    return reminders_wake(rows=stale)
+
+
+# --- Dispatch -----------------------------------------------------------------------------
+
+
+def reminder_claim(*, limit: int | None = None) -> list[int]:
+    """Claim up to `limit` waiting rows for this worker (a lease, one more attempt) and
+    return their ids; rows out of attempts are given up instead."""
+    limit = limit or settings.OUTBOX_CHUNK_SIZE
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(_waiting(now))
+            .order_by("pk")
+            .values_list("pk", "attempts")[:limit]
+        )
+        spent = [pk for pk, attempts in rows if attempts >= settings.OUTBOX_MAX_ATTEMPTS]
+        live = [pk for pk, attempts in rows if attempts < settings.OUTBOX_MAX_ATTEMPTS]
+        if spent:
+            Reminder.objects.filter(pk__in=spent).update(
+                dead_at=now, claimed_until=None, last_error="gave up after repeated attempts"
+            )
+            logger.error("reminders: gave up on %s row(s) after repeated attempts", len(spent))
+        if live:
+            lease = timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
+            Reminder.objects.filter(pk__in=live).update(
+                claimed_until=now + lease, attempts=F("attempts") + 1
+            )
+    return live
+
+
+def _language(user: User) -> str:
+    return user.preferred_language or settings.LANGUAGE_CODE
+
+
+def _still_needed(row: Reminder, enrolment: tuple | None) -> bool:
+    """Checked at send time: nothing goes to someone who renewed, completed or got a new
+    due date since the row was planned."""
+    if row.kind == Kind.REFRESHER:
+        refresher = row.refresher
+        return bool(refresher and refresher.is_open and refresher.due_on == row.due_on)
+    if enrolment is None:
+        return False
+    state, expires_on, due_on = enrolment
+    if row.kind == Kind.EXPIRY:
+        return state in EXPIRY_STATES and expires_on == row.due_on
+    return state in DUE_STATES and due_on == row.due_on
+
+
+def _learner_message(row: Reminder) -> tuple:
+    """Title, body and link of a learner's reminder."""
+    course = row.course.title
+    when = row.due_on.isoformat()
+    if row.kind == Kind.EXPIRY:
+        url = reverse("courses:course", args=[row.course.slug])
+        if row.step > 0:
+            title = ngettext(
+                "Your certificate for %(course)s expires in %(days)d day",
+                "Your certificate for %(course)s expires in %(days)d days",
+                row.step,
+            ) % {"course": course, "days": row.step}
+        elif row.step == 0:
+            title = _("Your certificate for %(course)s expires today") % {"course": course}
+        else:
+            title = _("Your certificate for %(course)s has expired") % {"course": course}
+        body = _("Valid until %(date)s. Renew it from the course page.") % {"date": when}
+        return title, body, url
+    if row.kind == Kind.REFRESHER:
+        url = reverse("courses:refresher", args=[row.refresher_id])
+        if row.step >= 0:
+            title = _("Course update to learn: %(course)s") % {"course": course}
+        else:
+            title = _("Course update overdue: %(course)s") % {"course": course}
+        summary = row.refresher.summary if row.refresher else ""
+        body = _("Due %(date)s. What changed: %(summary)s") % {"date": when, "summary": summary}
+        return title, body, url
+    url = reverse("courses:course", args=[row.course.slug])
+    if row.step >= 0:
+        title = _("Reminder: complete %(course)s by %(date)s") % {"course": course, "date": when}
+    else:
+        title = _("Overdue: %(course)s was due on %(date)s") % {"course": course, "date": when}
+    return title, "", url
+
+
+def _escalation_send(recipient: User, rows: list[Reminder]) -> bool:
+    """One notification for a supervisor, listing the overdue people of this chunk; its key
+    holds the first row's id, so a retry of the same rows is deduplicated while rows handled
+    later the same day make a new notification."""
+    lines = []
+    for row in sorted(rows, key=lambda r: (r.learner.get_full_name(), r.course.title)):
+        what = {
+            Kind.EXPIRY: _("certificate expired on %(date)s"),
+            Kind.DUE: _("course overdue since %(date)s"),
+            Kind.REFRESHER: _("course update overdue since %(date)s"),
+        }[Reminder.Kind(row.kind)] % {"date": row.due_on.isoformat()}
+        lines.append(f"- {row.learner.get_full_name()} · {row.course.title}: {what}")
+    people = len({row.learner_id for row in rows})
+    title = ngettext(
+        "%(count)d person in your units needs a nudge",
+        "%(count)d people in your units need a nudge",
+        people,
+    ) % {"count": people}
+    sent = notification_send(
+        user=recipient,
+        kind="courses.escalation",
+        title=title,
+        body="\n".join(lines),
+        url=reverse("home"),
+        key=f"courses.escalation:{min(row.pk for row in rows)}",
+    )
+    return sent is not None
+
+
+def reminders_deliver(*, ids: Sequence[int]) -> dict[str, int]:
+    """Send the claimed rows `ids`: learners one notification per row, supervisors one per
+    chunk. Rows no longer needed are marked so, sent ones marked sent, in the same
+    transaction as the notifications: a crash leaves both undone, for a retry."""
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.filter(pk__in=list(ids), sent_at__isnull=True, dead_at__isnull=True)
+            .select_related("learner", "recipient", "course", "refresher")
+            .order_by("pk")
+        )
+        if not rows:
+            return {"sent": 0, "not_needed": 0}
+        enrolments = {
+            (user_id, course_id): (state, expires_on, due_on)
+            for user_id, course_id, state, expires_on, due_on in Enrolment.objects.filter(
+                user_id__in={r.learner_id for r in rows},
+                course_id__in={r.course_id for r in rows},
+            ).values_list("user_id", "course_id", "state", "expires_on", "due_on")
+        }
+        today = timezone.localdate()
+        escalated = [r for r in rows if r.is_escalation]
+        bosses = supervisors_by_unit(
+            {r.learner.unit_id for r in escalated if r.learner.unit_id}, today=today
+        )
+        sent, not_needed = [], []
+        groups: dict[int, list[Reminder]] = defaultdict(list)
+        for row in rows:
+            needed = _still_needed(row, enrolments.get((row.learner_id, row.course_id)))
+            if row.is_escalation and row.recipient_id not in bosses.get(row.learner.unit_id, ()):
+                needed = False  # no longer their supervisor
+            if not needed:
+                not_needed.append(row.pk)
+            elif row.is_escalation:
+                groups[row.recipient_id].append(row)
+            else:
+                with translation.override(_language(row.recipient)):
+                    title, body, url = _learner_message(row)
+                notification_send(
+                    user=row.recipient,
+                    kind="courses.reminder",
+                    title=title,
+                    body=body,
+                    url=url,
+                    key=row.key,
+                )
+                sent.append(row.pk)
+        for group in groups.values():
+            with translation.override(_language(group[0].recipient)):
+                _escalation_send(group[0].recipient, group)
+            sent += [row.pk for row in group]
+        now = timezone.now()
+        for pks, outcome in (
+            (sent, Reminder.Outcome.SENT),
+            (not_needed, Reminder.Outcome.NOT_NEEDED),
+        ):
+            if pks:
+                Reminder.objects.filter(pk__in=pks).update(
+                    sent_at=now, outcome=outcome, claimed_until=None
+                )
+    return {"sent": len(sent), "not_needed": len(not_needed)}
+
+
+def reminder_release(*, ids: Iterable[int]) -> int:
+    """Give claimed rows back (a task out of time)."""
+    return Reminder.objects.filter(pk__in=list(ids), sent_at__isnull=True).update(
+        claimed_until=None
+    )
