@@ -1,4 +1,5 @@
-"""Catalogue search (PostgreSQL full-text, SQLite fallback) and the supervisor overview."""
+"""Catalogue search (PostgreSQL full-text, SQLite fallback), the overview selectors, and the
+old overview URLs (now redirects to the reporting app, which tests/reporting covers)."""
 
 from __future__ import annotations
 
@@ -85,13 +86,21 @@ def test_overview_search_keeps_the_counts(supervisor, learner):
 def test_report_of_a_person_outside_my_units_is_404(client_as, supervisor, unit):
     stranger = UserFactory(unit=UnitFactory(agency=unit.agency), agency=unit.agency)
 
-    response = client_as(supervisor).get(reverse("courses:report_person", args=[stranger.pk]))
+    response = client_as(supervisor).get(
+        reverse("courses:report_person", args=[stranger.pk]), follow=True
+    )
 
     assert response.status_code == 404
 
 
 def test_reports_are_404_for_learners(client_as, learner):
     assert client_as(learner).get(reverse("courses:reports")).status_code == 404
+
+
+def test_old_overview_url_keeps_its_filters_on_the_way_to_the_report(client_as, supervisor):
+    response = client_as(supervisor).get(reverse("courses:reports"), {"q": "ana"})
+
+    assert response.url == reverse("reporting:matrix") + "?q=ana"
 
 
 def test_assign_page_lists_only_my_people(client_as, supervisor, learner, other_agency_learner):

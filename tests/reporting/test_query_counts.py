@@ -1,0 +1,67 @@
+"""Every report page costs the same number of queries at two data sizes (DESIGN 9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .helpers import populate
+
+PAGES = [
+    ("reporting:matrix", {}),
+    ("reporting:matrix", {"status": "overdue", "sort": "overdue"}),
+    ("reporting:trends", {}),
+    ("reporting:units", {}),
+    ("reporting:agencies", {}),
+    ("reporting:export_csv", {}),
+    ("reporting:export_xlsx", {}),
+]
+
+
+def _count(client, name, params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(name), params)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(("name", "params"), PAGES)
+def test_same_queries_for_few_and_many_people(client_as, platform_admin, unit, name, params):
+    client = client_as(platform_admin)
+    populate(unit, people=3, courses=2)
+    _count(client, name, params)  # warm: sessions, content types
+    small = _count(client, name, params)
+
+    populate(unit, people=60, courses=5)
+    large = _count(client, name, params)
+
+    assert small == large
+
+
+def test_learner_record_queries_do_not_grow_with_history(client_as, supervisor, unit):
+    light = populate(unit, people=1, courses=1)[0]
+    heavy = populate(unit, people=1, courses=12)[0]
+    client = client_as(supervisor)
+    client.get(reverse("reporting:learner", args=[light.pk]))  # warm
+
+    counts = []
+    for person in (light, heavy):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("reporting:learner", args=[person.pk]))
+        counts.append(len(captured.captured_queries))
+
+    assert counts[0] == counts[1]
+
+
+def test_supervisor_matrix_is_flat_too(client_as, supervisor, unit):
+    client = client_as(supervisor)
+    populate(unit, people=2, courses=2)
+    _count(client, "reporting:matrix", {})
+    small = _count(client, "reporting:matrix", {})
+    populate(unit, people=80, courses=6)
+
+    assert _count(client, "reporting:matrix", {}) == small
