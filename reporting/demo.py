@@ -61,7 +61,7 @@ def seed_reporting(stdout=None) -> None:
 def _colleagues(agency: Agency) -> list[User]:
     units = {u.name: u for u in Unit.objects.filter(agency=agency)}
     professions = {p.code: p for p in Profession.objects.all()}
-    people = []
+    people: list[User] = []
     for local, name, unit_name, profession in COLLEAGUES:
         email = f"{local}@nps.example"
         person = User.objects.filter(email=email).first()

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Country, Profession, Unit
+from courses.models import Course
 
 from .selectors import ReportFilters, ReportScope, course_list_reportable, unit_list_in_scope
 from .statuses import STATUS_LABELS, STATUSES
@@ -43,7 +44,10 @@ class ReportFilterForm(forms.Form):
         empty_label=_("All professions"),
     )
     course = forms.ModelChoiceField(
-        label=_("Course"), queryset=None, required=False, empty_label=_("All courses")
+        label=_("Course"),
+        queryset=Course.objects.none(),
+        required=False,
+        empty_label=_("All courses"),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -60,8 +64,12 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, data, *, scope: ReportScope, **kwargs) -> None:
         super().__init__(data, **kwargs)
-        self.fields["unit"].queryset = unit_list_in_scope(scope=scope)
-        self.fields["course"].queryset = course_list_reportable()
+        unit_field = self.fields["unit"]
+        course_field = self.fields["course"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        assert isinstance(course_field, forms.ModelChoiceField)
+        unit_field.queryset = unit_list_in_scope(scope=scope)
+        course_field.queryset = course_list_reportable()
 
     def filters(self) -> ReportFilters:
         """The valid filters; an invalid value (a forged id, an unknown status) is dropped

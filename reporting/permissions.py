@@ -1,11 +1,11 @@
 """django-rules predicates for reporting. Each has a queryset twin in selectors.py:
 
-| permission                       | who                                         | queryset twin          |
-|----------------------------------|---------------------------------------------|------------------------|
-| reporting.view_reports           | supervisors, agency admins, platform admins | report_scope_for       |
-| reporting.view_learner (person)  | the same, for a person in their scope       | learner_list_in_scope  |
-| reporting.view_unit_rollup       | agency admins, platform admins              | (their agency / any)   |
-| reporting.view_agency_rollup     | platform admins                             | every agency           |
+- reporting.view_reports: supervisors, agency admins, platform admins
+  (queryset twin: report_scope_for)
+- reporting.view_learner (person): the same, for a person in their scope
+  (queryset twin: learner_list_in_scope)
+- reporting.view_unit_rollup: agency admins (their agency), platform admins (any)
+- reporting.view_agency_rollup: platform admins
 
 Trainers, wellbeing leads and learners see none of it (404). Wellbeing and mentoring data
 never reach a report: this app does not import those apps (import-linter contract).

@@ -357,9 +357,7 @@ def _matrix_rows(people: list[User], columns: list[Course]) -> list[MatrixRow]:
     position = {course.pk: i for i, course in enumerate(columns)}
     cells: dict[int, list[MatrixCell | None]] = {p.pk: [None] * len(columns) for p in people}
     if people and columns:
-        found = required_enrolments().filter(
-            user_id__in=list(cells), course_id__in=list(position)
-        )
+        found = required_enrolments().filter(user_id__in=list(cells), course_id__in=list(position))
         for row in found.values_list(*CELL_FIELDS):
             user_id, course_id, *values = row
             cells[user_id][position[course_id]] = MatrixCell(*values)
@@ -702,9 +700,7 @@ def course_list_reportable() -> QuerySet[Course]:
 
 
 def supervisor_ids_with_supervisions() -> list[int]:
-    return list(
-        Supervision.objects.current().values_list("supervisor_id", flat=True).distinct()
-    )
+    return list(Supervision.objects.current().values_list("supervisor_id", flat=True).distinct())
 
 
 def chunked(ids: Iterable[int], size: int) -> Iterator[list[int]]:

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
 from accounts.services import audit_record
@@ -55,9 +54,7 @@ def _context(request, scope, tab: str) -> dict:
 def matrix(request):
     scope = _scope_or_404(request)
     form, filters = _filters(request, scope)
-    report = selectors.matrix_get(
-        scope=scope, filters=filters, page_number=request.GET.get("page")
-    )
+    report = selectors.matrix_get(scope=scope, filters=filters, page_number=request.GET.get("page"))
     return render(
         request,
         "reporting/matrix.html",
@@ -67,7 +64,9 @@ def matrix(request):
             "filters": filters,
             "report": report,
             "page_obj": report.page,
-            "querystring": _querystring(filters, sort=filters.sort if filters.sort != "name" else ""),
+            "querystring": _querystring(
+                filters, sort=filters.sort if filters.sort != "name" else ""
+            ),
             "export_query": _querystring(filters),
         },
     )
@@ -184,4 +183,3 @@ def export_xlsx(request):
     )
     response["Cache-Control"] = "no-store"
     return response
-

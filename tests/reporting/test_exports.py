@@ -16,7 +16,7 @@ from tests.factories import UnitFactory, UserFactory
 
 from .helpers import required
 
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -66,11 +66,15 @@ def test_csv_honours_the_filters_and_the_scope(client_as, supervisor, unit):
     course = CourseFactory(status="published")
     late = UserFactory(unit=unit, agency=unit.agency, full_name="Late One")
     required(late, course, state="overdue")
-    required(UserFactory(unit=unit, agency=unit.agency, full_name="Done One"), course,
-             state="certified")
+    required(
+        UserFactory(unit=unit, agency=unit.agency, full_name="Done One"), course, state="certified"
+    )
     stranger_unit = UnitFactory(agency=unit.agency)
-    required(UserFactory(unit=stranger_unit, agency=unit.agency, full_name="Not Mine"), course,
-             state="overdue")
+    required(
+        UserFactory(unit=stranger_unit, agency=unit.agency, full_name="Not Mine"),
+        course,
+        state="overdue",
+    )
 
     rows = _csv_rows(
         client_as(supervisor).get(reverse("reporting:export_csv"), {"status": "overdue"})
@@ -92,8 +96,9 @@ def test_xlsx_opens_with_openpyxl_and_is_formula_safe(client_as, supervisor, uni
     from openpyxl import load_workbook
 
     course = CourseFactory(status="published", title="+SUM(9)")
-    required(UserFactory(unit=unit, agency=unit.agency, full_name="Xavier"), course,
-             state="window_open")
+    required(
+        UserFactory(unit=unit, agency=unit.agency, full_name="Xavier"), course, state="window_open"
+    )
 
     response = client_as(supervisor).get(reverse("reporting:export_xlsx"))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)

@@ -29,8 +29,13 @@ def test_completion_rate_per_month(supervisor, unit):
     course = CourseFactory()
     a = UserFactory(unit=unit, agency=unit.agency)
     b = UserFactory(unit=unit, agency=unit.agency)
-    required(a, course, enrolled_at=_at(datetime.date(2026, 9, 5)),
-             completed_at=_at(datetime.date(2026, 10, 7)), state="certified")
+    required(
+        a,
+        course,
+        enrolled_at=_at(datetime.date(2026, 9, 5)),
+        completed_at=_at(datetime.date(2026, 10, 7)),
+        state="certified",
+    )
     required(b, course, enrolled_at=_at(datetime.date(2026, 10, 1)))
 
     months = completion_trend(
