@@ -27,6 +27,10 @@ from .models import (
     PriorityLevel,
     Question,
     QuizAttempt,
+    Refresher,
+    RefresherLesson,
+    RefresherPolicy,
+    Reminder,
     ScenarioCard,
     TopicTag,
 )
@@ -150,8 +154,8 @@ class QuestionAdmin(ReadOnlyAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(ReadOnlyAdmin):
-    list_display = ["user", "course", "source", "due_on", "started_at", "completed_at"]
-    list_filter = ["source", "course"]
+    list_display = ["user", "course", "source", "state", "due_on", "expires_on", "completed_at"]
+    list_filter = ["state", "source", "course"]
     search_fields = ["user__email", "user__full_name", "course__title"]
 
 
@@ -223,3 +227,68 @@ class DrillAdmin(admin.ModelAdmin):
     list_display = ["title", "course", "is_published"]
     list_filter = ["is_published"]
     inlines = [ScenarioCardInline]
+
+
+# --- Recertification ----------------------------------------------------------------------
+
+
+@admin.register(RefresherPolicy)
+class RefresherPolicyAdmin(ReadOnlyAdmin):
+    """Trainers edit policies on the course's authoring page (the service checks and
+    audits); the admin shows them."""
+
+    list_display = ["course", "validity_months", "window_days", "expiry_basis", "updated_at"]
+    list_filter = ["expiry_basis"]
+    search_fields = ["course__title"]
+
+
+class RefresherLessonInline(admin.TabularInline):
+    model = RefresherLesson
+    extra = 0
+    can_delete = False
+    readonly_fields = ["lesson", "position", "completed_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refresher)
+class RefresherAdmin(ReadOnlyAdmin):
+    list_display = ["user", "course", "kind", "is_critical", "due_on", "completed_at"]
+    list_filter = ["kind", "is_critical"]
+    search_fields = ["user__email", "user__full_name", "course__title"]
+    inlines = [RefresherLessonInline]
+
+
+@admin.action(description=_("Send again (clear a given-up reminder)"))
+def reminders_retry(modeladmin, request, queryset):
+    try:
+        count = services.reminders_retry(
+            actor=request.user, ids=queryset.values_list("pk", flat=True)
+        )
+    except PermissionDenied:
+        messages.error(request, _("Only platform admins can send reminders again."))
+        return
+    messages.success(request, _("%(n)s reminder(s) queued again.") % {"n": count})
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    """The reminder outbox: what went, what was no longer needed, what was given up."""
+
+    list_display = [
+        "learner",
+        "recipient",
+        "course",
+        "kind",
+        "is_escalation",
+        "due_on",
+        "step",
+        "planned_for",
+        "sent_at",
+        "outcome",
+        "dead_at",
+    ]
+    list_filter = ["kind", "is_escalation", "outcome", "planned_for"]
+    search_fields = ["learner__email", "recipient__email", "course__title"]
+    actions = [reminders_retry]

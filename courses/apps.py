@@ -12,7 +12,7 @@ class CoursesConfig(AppConfig):
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (registers the rules)
-        from .dashboard import learning_panel_context
+        from .dashboard import learning_panel_context, supervision_panel_context
 
         notification_kind_register("courses.assigned", _("Courses assigned to you"), "immediate")
         notification_kind_register("courses.certificate", _("Certificates"), "immediate")
@@ -30,6 +30,12 @@ class CoursesConfig(AppConfig):
             template="courses/panels/learning.html",
             context=learning_panel_context,
             order=10,
+        )
+        dashboard_panel_register(
+            name="courses.supervision",
+            template="courses/panels/supervision.html",
+            context=supervision_panel_context,
+            order=15,
         )
         from .demo import seed_courses
 

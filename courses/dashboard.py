@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .selectors import learning_summary_for
+from .selectors import learning_summary_for, supervisor_expiry_panel_for
 
 
 def learning_panel_context(request) -> dict | None:
@@ -10,3 +10,15 @@ def learning_panel_context(request) -> dict | None:
     if user is None or not user.is_authenticated:
         return None
     return {"summary": learning_summary_for(user=user)}
+
+
+def supervision_panel_context(request) -> dict | None:
+    """Supervisors: upcoming expiries and overdue training in their units (the full report
+    is the reporting app's)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    panel = supervisor_expiry_panel_for(user=user)
+    if panel is None:
+        return None
+    return {"panel": panel}

@@ -19,6 +19,7 @@ from .models import (
     Module,
     PriorityLevel,
     Question,
+    RefresherPolicy,
 )
 
 
@@ -166,6 +167,14 @@ class PublishForm(forms.Form):
             "(for example a new legal rule). Not for typos or wording."
         ),
     )
+    is_critical_change = forms.BooleanField(
+        label=_("This change is critical"),
+        required=False,
+        help_text=_(
+            "Only with a material change: certificates stop being valid on the refresher's "
+            "due date for people who have not taken it by then."
+        ),
+    )
     acknowledged_terms = forms.MultipleChoiceField(
         label=_("Terms to avoid that are still in the text"),
         required=False,
@@ -277,3 +286,22 @@ class ImageUploadForm(forms.Form):
         max_length=300,
         help_text=_("What the diagram shows, for people who cannot see it."),
     )
+
+
+class RefresherPolicyForm(forms.ModelForm):
+    class Meta:
+        model = RefresherPolicy
+        fields = [
+            "validity_months",
+            "window_days",
+            "expiry_basis",
+            "minimum_active_months",
+            "refresher_modules",
+        ]
+        widgets = {"refresher_modules": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["refresher_modules"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Module.objects.filter(course=course, is_retired=False).order_by("position")

@@ -135,4 +135,6 @@ rules.add_perm(
     is_approved & (is_supervisor | is_agency_admin | is_platform_admin),
 )
 rules.add_perm("courses.manage_rules", is_approved & (is_agency_admin | is_platform_admin))
+# Putting given-up reminders back in the outbox (the admin's reminder screen).
+rules.add_perm("courses.retry_reminders", is_approved & is_platform_admin)
 rules.add_perm("courses.view_reference", is_approved)

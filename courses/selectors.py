@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import rules
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -34,6 +35,8 @@ from .models import (
     ModuleVersion,
     PriorityLevel,
     QuizAttempt,
+    Refresher,
+    RefresherLesson,
     normalise_jurisdiction,
 )
 from .permissions import user_audience_q
@@ -443,10 +446,14 @@ class LearningSummary:
     in_progress: list[Enrolment]
     due_soon: list[Enrolment]
     completed: list[Enrolment]
+    # Certificates in their renewal window or lapsed, soonest first.
+    renewals: list[Enrolment] = field(default_factory=list)
+    # Open refreshers (course updates to learn, renewals under way).
+    refreshers: list = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.assigned or self.in_progress or self.completed)
+        return not (self.assigned or self.in_progress or self.completed or self.refreshers)
 
 
 def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSummary:
@@ -468,11 +475,20 @@ def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSum
             "started_at",
             "completed_at",
             "course__status",
+            "state",
+            "expires_on",
+            "window_opens_on",
         )
         .order_by("due_on", "-enrolled_at")
     )
     open_ones = [e for e in enrolments if not e.completed_at]
+    renewing = (Enrolment.State.WINDOW_OPEN, Enrolment.State.EXPIRED)
     return LearningSummary(
+        renewals=sorted(
+            (e for e in enrolments if e.state in renewing),
+            key=lambda e: e.expires_on or today,
+        ),
+        refreshers=refresher_list_open_for(user=user),
         assigned=[e for e in open_ones if not e.started_at],
         in_progress=[e for e in open_ones if e.started_at],
         due_soon=[e for e in open_ones if e.due_on and e.due_on <= soon],
@@ -804,3 +820,124 @@ def drill_attempt_result(*, attempt: DrillAttempt) -> list[DrillAnswer]:
     for answer in answers:
         answer.action_names = [names.get(code, code) for code in answer.actions]  # type: ignore[attr-defined]
     return answers
+
+
+# --- Recertification ----------------------------------------------------------------------
+
+
+def refresher_list_open_for(*, user: User) -> list[Refresher]:
+    """The learner's open refreshers, soonest due first, with `lessons_done` and
+    `lessons_total` (one query)."""
+    return list(
+        Refresher.objects.filter(user=user, completed_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("course")
+        .annotate(
+            lessons_total=Count("items"),
+            lessons_done=Count("items", filter=Q(items__completed_at__isnull=False)),
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def refresher_get(*, user: User, pk: int) -> Refresher:
+    """One of the learner's own refreshers with its lessons; DoesNotExist for anyone
+    else's."""
+    return (
+        Refresher.objects.select_related("course", "module_version")
+        .prefetch_related(
+            Prefetch("items", queryset=RefresherLesson.objects.select_related("lesson__module"))
+        )
+        .get(user=user, pk=pk)
+    )
+
+
+def refresher_pending_for_lesson(*, user: User, lesson_id: int) -> int | None:
+    """The id of an open refresher of the learner that still asks for this lesson."""
+    return (
+        RefresherLesson.objects.filter(
+            refresher__user=user,
+            refresher__completed_at__isnull=True,
+            refresher__cancelled_at__isnull=True,
+            lesson_id=lesson_id,
+            completed_at__isnull=True,
+        )
+        .values_list("refresher_id", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ExpiryCounts:
+    within_30: int
+    within_90: int
+    expired: int
+
+
+def course_expiry_counts(*, course_ids: list[int]) -> dict[int, ExpiryCounts]:
+    """Per course, how many current certificates expire within 30 and 90 days, and how many
+    have lapsed (one indexed GROUP BY over enrolment states)."""
+    today = timezone.localdate()
+    soon = Q(state__in=[Enrolment.State.CERTIFIED, Enrolment.State.WINDOW_OPEN])
+    rows = (
+        Enrolment.objects.filter(course_id__in=course_ids)
+        .values("course_id")
+        .annotate(
+            within_30=Count("pk", filter=soon & Q(expires_on__lte=today + timedelta(days=30))),
+            within_90=Count("pk", filter=soon & Q(expires_on__lte=today + timedelta(days=90))),
+            expired=Count("pk", filter=Q(state=Enrolment.State.EXPIRED)),
+        )
+        .order_by()
+    )
+    counts = {cid: ExpiryCounts(0, 0, 0) for cid in course_ids}
+    for row in rows:
+        counts[row["course_id"]] = ExpiryCounts(row["within_30"], row["within_90"], row["expired"])
+    return counts
+
+
+@dataclass(frozen=True)
+class SupervisorExpiryPanel:
+    upcoming: list[Enrolment]
+    overdue: list[Enrolment]
+    upcoming_total: int
+    overdue_total: int
+
+
+SUPERVISOR_PANEL_ROWS = 8
+
+
+def supervisor_expiry_panel_for(*, user: User) -> SupervisorExpiryPanel | None:
+    """For a supervisor: certificates of their units expiring within 30 days, and overdue
+    or expired training (the first few of each and totals; three queries). None for
+    someone who supervises nobody."""
+    from accounts.selectors import unit_list_supervised_by
+
+    units = list(unit_list_supervised_by(user=user).values_list("pk", flat=True))
+    if not units:
+        return None
+    today = timezone.localdate()
+    mine = Enrolment.objects.filter(user__unit_id__in=units, user__is_active=True).exclude(
+        user=user
+    )
+    upcoming_q = Q(
+        state__in=[Enrolment.State.CERTIFIED, Enrolment.State.WINDOW_OPEN],
+        expires_on__lte=today + timedelta(days=30),
+    )
+    overdue_q = Q(state__in=[Enrolment.State.OVERDUE, Enrolment.State.EXPIRED])
+    totals = mine.aggregate(
+        upcoming=Count("pk", filter=upcoming_q), overdue=Count("pk", filter=overdue_q)
+    )
+    fields = ("user", "course")
+    return SupervisorExpiryPanel(
+        upcoming=list(
+            mine.filter(upcoming_q)
+            .select_related(*fields)
+            .order_by("expires_on", "pk")[:SUPERVISOR_PANEL_ROWS]
+        ),
+        overdue=list(
+            mine.filter(overdue_q)
+            .select_related(*fields)
+            .order_by(Coalesce("expires_on", "due_on").asc(), "pk")[:SUPERVISOR_PANEL_ROWS]
+        ),
+        upcoming_total=totals["upcoming"],
+        overdue_total=totals["overdue"],
+    )

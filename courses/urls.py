@@ -37,6 +37,8 @@ urlpatterns = [
     path("quiz/attempts/<int:pk>/", learning.quiz_attempt, name="quiz_attempt"),
     path("quiz/attempts/<int:pk>/submit/", learning.quiz_submit, name="quiz_submit"),
     path("certificates/<str:code>/", learning.certificate_detail, name="certificate"),
+    path("c/<slug:slug>/renew/", learning.certificate_renew, name="renew"),
+    path("refreshers/<int:pk>/", learning.refresher_detail, name="refresher"),
     path("images/<uuid:uuid>/", learning.image_serve, name="image"),
     # Public certificate verification (no sign-in)
     path("verify/", reference.verify, name="verify"),
@@ -56,6 +58,11 @@ urlpatterns = [
     path("authoring/<int:pk>/edit/", authoring.course_edit, name="authoring_course_edit"),
     path("authoring/<int:pk>/status/", authoring.course_status, name="authoring_course_status"),
     path("authoring/<int:pk>/staff/", authoring.course_staff, name="authoring_course_staff"),
+    path(
+        "authoring/<int:pk>/refresher-policy/",
+        authoring.refresher_policy_edit,
+        name="authoring_refresher_policy",
+    ),
     path("authoring/<int:pk>/modules/new/", authoring.module_create, name="authoring_module_new"),
     path("authoring/modules/<int:pk>/", authoring.module_manage, name="authoring_module"),
     path("authoring/modules/<int:pk>/edit/", authoring.module_edit, name="authoring_module_edit"),

@@ -418,9 +418,13 @@ def module_publish(
     module: Module,
     change_summary: str,
     is_material_change: bool = False,
+    is_critical_change: bool = False,
     acknowledged_terms: Iterable[str] = (),
 ) -> ModuleVersion:
-    """Freeze the draft into a new immutable version that learners see from now on.
+    """Freeze the draft into a new immutable version that learners see from now on. A
+    material change gives everyone certified on an older version a refresher of the changed
+    lessons (module_version_refreshers_assign); a critical one also brings their expiry
+    forward to its due date.
 
     Preconditions: at least one lesson; a change summary; every glossary term to avoid that
     the draft still contains is in `acknowledged_terms` (the publisher saw the list).
@@ -451,6 +455,7 @@ def module_publish(
         summary=module.summary,
         change_summary=change_summary,
         is_material_change=is_material_change and number > 1,
+        is_critical_change=is_critical_change and is_material_change and number > 1,
         published_by=actor,
         published_at=timezone.now(),
         pass_mark=module.pass_mark,
@@ -501,6 +506,14 @@ def module_publish(
         actor=actor,
         action="courses.module_publish",
         target=version,
-        details={"number": number, "material_change": version.is_material_change},
+        details={
+            "number": number,
+            "material_change": version.is_material_change,
+            "critical_change": version.is_critical_change,
+        },
     )
+    if version.is_material_change:
+        from .recertification import module_version_refreshers_assign
+
+        module_version_refreshers_assign(actor=actor, version=version)
     return version

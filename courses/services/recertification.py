@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -433,26 +432,3 @@ def refresher_complete(*, refresher: Refresher, now=None) -> Certificate | None:
             certificate.save(update_fields=["expires_on"])
     enrolment_state_refresh(enrolments=[refresher.enrolment])
     return None
-
-
-def refresher_list_open_for(*, user: User) -> list[Refresher]:
-    """The learner's open refreshers with their progress (two queries)."""
-    refreshers = list(
-        Refresher.objects.filter(user=user, completed_at__isnull=True, cancelled_at__isnull=True)
-        .select_related("course")
-        .order_by(Q(due_on__isnull=True).asc(), "due_on", "pk")
-    )
-    _progress_attach(refreshers)
-    return refreshers
-
-
-def _progress_attach(refreshers: list[Refresher]) -> None:
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for refresher_id, completed_at in RefresherLesson.objects.filter(
-        refresher__in=refreshers
-    ).values_list("refresher_id", "completed_at"):
-        counts[refresher_id][1] += 1
-        if completed_at:
-            counts[refresher_id][0] += 1
-    for refresher in refreshers:
-        refresher.lessons_done, refresher.lessons_total = counts[refresher.pk]

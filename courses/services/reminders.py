@@ -476,3 +476,21 @@ def reminder_release(*, ids: Iterable[int]) -> int:
     return Reminder.objects.filter(pk__in=list(ids), sent_at__isnull=True).update(
         claimed_until=None
     )
+
+
+@transaction.atomic
+def reminders_retry(*, actor: User, ids: Iterable[int]) -> int:
+    """Put given-up reminders back in the outbox with fresh attempts (they are checked
+    again at send time, so nothing stale goes out). Returns how many."""
+    from accounts.services import audit_record
+
+    from ._common import require
+
+    require(actor, "courses.retry_reminders")
+    count = Reminder.objects.filter(
+        pk__in=list(ids), dead_at__isnull=False, sent_at__isnull=True
+    ).update(dead_at=None, attempts=0, claimed_until=None, last_error="")
+    if count:
+        reminders_wake(rows=count)
+        audit_record(actor=actor, action="courses.reminders_retry", details={"reminders": count})
+    return count

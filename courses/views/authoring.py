@@ -25,6 +25,7 @@ from ..forms import (
     ModuleForm,
     PublishForm,
     QuestionForm,
+    RefresherPolicyForm,
     StaffAddForm,
 )
 from ..models import Course, CourseStaff, Lesson, Module, Question
@@ -73,11 +74,11 @@ def _form_errors(form, error: ValidationError) -> None:
 @login_required
 def authoring_home(request):
     _require_author(request)
-    return render(
-        request,
-        "courses/authoring/home.html",
-        {"courses": selectors.course_list_for_authoring(user=request.user)},
-    )
+    courses = list(selectors.course_list_for_authoring(user=request.user))
+    expiry = selectors.course_expiry_counts(course_ids=[course.pk for course in courses])
+    for course in courses:
+        course.expiry = expiry[course.pk]
+    return render(request, "courses/authoring/home.html", {"courses": courses})
 
 
 @login_required
@@ -122,7 +123,39 @@ def course_manage(request, pk):
             "staff": list(course.staff.all()),
             "staff_form": StaffAddForm(),
             "drills": list(course.drills.all()),
+            "policy": services.refresher_policy_for(course),
+            "expiry": selectors.course_expiry_counts(course_ids=[course.pk])[course.pk],
         },
+    )
+
+
+@login_required
+def refresher_policy_edit(request, pk):
+    """The course's refresher policy: validity, renewal window, basis, refresher path."""
+    course = _course(request, pk)
+    policy = services.refresher_policy_for(course)
+    form = RefresherPolicyForm(request.POST or None, instance=policy, course=course)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.refresher_policy_save(
+                actor=request.user,
+                course=course,
+                validity_months=data["validity_months"],
+                window_days=data["window_days"],
+                expiry_basis=data["expiry_basis"],
+                minimum_active_months=data["minimum_active_months"],
+                refresher_modules=data["refresher_modules"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The refresher policy is saved."))
+            return redirect("courses:authoring_course", pk=pk)
+    return render(
+        request,
+        "courses/authoring/refresher_policy.html",
+        {"course": course, "form": form, "policy": policy},
     )
 
 
@@ -277,6 +310,7 @@ def module_publish(request, pk):
                 module=module,
                 change_summary=form.cleaned_data["change_summary"],
                 is_material_change=form.cleaned_data["is_material_change"],
+                is_critical_change=form.cleaned_data["is_critical_change"],
                 acknowledged_terms=form.cleaned_data["acknowledged_terms"],
             )
         except ValidationError as error:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms import CatalogueFilterForm, PreferenceForm
-from ..models import Certificate, Course, Lesson, QuizAttempt
+from ..models import Certificate, Course, Enrolment, Lesson, QuizAttempt, Refresher
 from ._common import error_messages, paginate, querystring_without_page, url_or_none
 
 
@@ -100,6 +100,10 @@ def lesson_detail(request, slug, lesson_id):
     if enrolled and lp.must_warn(proceed=request.GET.get("proceed") == "1"):
         return render(request, "courses/lesson_warning.html", context)
     context["reveal"] = request.GET.get("reveal") == "1"
+    if enrolled:
+        context["refresher_id"] = selectors.refresher_pending_for_lesson(
+            user=request.user, lesson_id=lesson_id
+        )
     return render(request, "courses/lesson_detail.html", context)
 
 
@@ -132,11 +136,14 @@ def lesson_postpone(request, slug, lesson_id):
 @require_POST
 def lesson_complete(request, slug, lesson_id):
     lp = _lesson_page(request, slug, lesson_id)
+    refresher_id = selectors.refresher_pending_for_lesson(user=request.user, lesson_id=lesson_id)
     try:
         outcome = services.lesson_complete(actor=request.user, lesson_version=lp.version)
     except ValidationError as error:
         error_messages(request, error)
         return redirect("courses:lesson", slug=slug, lesson_id=lesson_id)
+    if outcome.refreshers_completed:
+        messages.success(request, _("Refresher complete. Your certificate is up to date."))
     if outcome.course_completed:
         messages.success(request, _("Course complete. Your certificate is ready."))
     elif outcome.module_completed:
@@ -145,6 +152,8 @@ def lesson_complete(request, slug, lesson_id):
         return redirect("courses:lesson_pause", slug=slug, lesson_id=lesson_id)
     if outcome.certificate is not None:
         return redirect("courses:certificate", code=outcome.certificate.code)
+    if refresher_id is not None:
+        return redirect("courses:refresher", pk=refresher_id)
     return redirect(_after_lesson_url(lp, slug))
 
 
@@ -326,18 +335,85 @@ def preferences(request):
 
 @login_required
 def certificate_detail(request, code):
-    """The holder's printable certificate."""
+    """The holder's printable certificate, with its expiry, the renewal action when the
+    window is open, and the earlier cycles."""
     certificate = get_object_or_404(
-        Certificate.objects.select_related("course"), code=code, user=request.user
+        Certificate.objects.select_related("course", "enrolment"), code=code, user=request.user
     )
+    history = list(
+        Certificate.objects.filter(user=request.user, course_id=certificate.course_id).order_by(
+            "-issued_at", "-pk"
+        )
+    )
+    enrolment = certificate.enrolment
+    renewal = None
+    if enrolment is not None:
+        renewal = (
+            Refresher.objects.filter(
+                enrolment=enrolment,
+                kind=Refresher.Kind.RENEWAL,
+                completed_at__isnull=True,
+                cancelled_at__isnull=True,
+            )
+            .only("pk")
+            .first()
+        )
+    is_current = bool(history) and history[0].pk == certificate.pk
     return render(
         request,
         "courses/certificate.html",
         {
             "certificate": certificate,
+            "enrolment": enrolment,
+            "is_current": is_current,
+            "can_renew": is_current
+            and enrolment is not None
+            and enrolment.state in (Enrolment.State.WINDOW_OPEN, Enrolment.State.EXPIRED),
+            "renewal": renewal,
+            "history": history if len(history) > 1 else [],
             "verify_url": request.build_absolute_uri(
                 reverse("courses:verify_code", args=[certificate.code])
             ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def certificate_renew(request, slug):
+    """Start (or resume) renewing the learner's certificate for a course."""
+    course = _course_for_learner(request, slug)
+    try:
+        refresher = services.refresher_renewal_start(actor=request.user, course=course)
+    except ValidationError as error:
+        error_messages(request, error)
+        return redirect("courses:course", slug=slug)
+    return redirect("courses:refresher", pk=refresher.pk)
+
+
+def _course_for_learner(request, slug) -> Course:
+    course = Course.objects.filter(slug=slug).first()
+    if course is None or not rules.has_perm("courses.view_course", request.user, course):
+        raise Http404
+    return course
+
+
+@login_required
+def refresher_detail(request, pk):
+    """A refresher: what changed, the due date, and the lessons to take (the learner's own;
+    404 for anyone else's)."""
+    try:
+        refresher = selectors.refresher_get(user=request.user, pk=pk)
+    except Refresher.DoesNotExist:
+        raise Http404 from None
+    items = list(refresher.items.all())
+    return render(
+        request,
+        "courses/refresher.html",
+        {
+            "refresher": refresher,
+            "items": items,
+            "done": sum(1 for item in items if item.completed_at),
         },
     )
 

@@ -239,34 +239,44 @@ def test_platform_admin_may_close(platform_admin, review):
 
 
 @pytest.fixture
-def refresher_calls(monkeypatch):
-    """Stand in for the courses refresher service of issue 4 (not built yet)."""
-    import courses.services
+def certified_learner(learner, module):
+    """Someone certified on the module's first version."""
+    from courses.models import LessonVersion
+    from courses.services import enrolment_self_create, lesson_complete
 
-    calls: list[dict] = []
-    monkeypatch.setattr(
-        courses.services,
-        "module_version_refreshers_assign",
-        lambda **kwargs: calls.append(kwargs),
-        raising=False,
-    )
-    return calls
+    enrolment_self_create(actor=learner, course=module.course)
+    for version in LessonVersion.objects.filter(module_version=module.current_version):
+        lesson_complete(actor=learner, lesson_version=version)
+    return learner
 
 
-def test_a_material_version_asks_courses_for_refreshers(trainer, review, module, refresher_calls):
+def test_a_material_version_gives_certified_learners_a_refresher(
+    trainer, review, module, certified_learner
+):
+    from courses.models import Refresher
+    from courses.services import module_version_refreshers_assign
+
     version = _new_version(trainer, module, material=True)
 
     curriculum_review_close(actor=trainer, review=review, outcome="updated", version=version)
 
-    assert refresher_calls == [{"actor": trainer, "version": version}]
+    refresher = Refresher.objects.get(user=certified_learner)
+    assert refresher.module_version == version and refresher.summary == "Added the new trend."
+    assert [item.lesson.title for item in refresher.items.all()] == ["What changed"]
+    # The service is idempotent: publishing already called it, the review close again.
+    assert module_version_refreshers_assign(actor=trainer, version=version) == 0
+    event = AuditEvent.objects.get(action="threat_feed.review_close")
+    assert event.details["refreshers"] == "requested"
 
 
-def test_a_minor_version_asks_for_no_refreshers(trainer, review, module, refresher_calls):
+def test_a_minor_version_gives_no_refresher(trainer, review, module, certified_learner):
+    from courses.models import Refresher
+
     version = _new_version(trainer, module, material=False)
 
     curriculum_review_close(actor=trainer, review=review, outcome="updated", version=version)
 
-    assert refresher_calls == []
+    assert not Refresher.objects.exists()
 
 
 # --- Pages --------------------------------------------------------------------------------
