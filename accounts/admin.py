@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import selectors, services
 from .models import (
     Agency,
     AgencyDomain,
@@ -17,6 +18,10 @@ from .models import (
     User,
     WellbeingCoverage,
 )
+
+# The admin's own login form would sign people in with a password alone, around the
+# two-step sign-in and the login throttle: send it to the site's sign-in instead.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
 
 @admin.register(Country)
@@ -151,6 +156,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["actor_label", "target_label", "action"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return selectors.audit_event_list_without_confidential(super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

@@ -40,7 +40,9 @@ def _safe_reverse(name: str) -> str | None:
 def _current_item(items: list[dict], path: str) -> dict | None:
     """The one item the page belongs to: the longest URL that is a prefix of the path, so
     /wellbeing/queue/ marks "Review queue" and not also "Wellbeing"."""
-    matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    matches = [
+        i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
     return max(matches, key=lambda i: len(i["url"]), default=None)
 
 

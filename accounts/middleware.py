@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +19,7 @@ from .roles import user_requires_mfa
 
 SESSION_STARTED_KEY = "lms_session_started"
 SESSION_RENEWED_KEY = "lms_session_renewed"
+MFA_PASSED_SESSION_KEY = "lms_mfa_passed"
 
 
 class SecurityHeadersMiddleware:
@@ -119,7 +121,10 @@ MFA_EXEMPT_PREFIXES = (
 
 
 class MfaRequiredMiddleware:
-    """Every role above learner must have MFA before using anything else (forced enrolment)."""
+    """Every role above learner must have MFA, and must have used it in this session, before
+    using anything else: forced enrolment for those without an authenticator, a fresh
+    two-step sign-in for a session that only proved a password (a role granted after
+    signing in as a learner, or any path around the sign-in form)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -127,22 +132,46 @@ class MfaRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and user_requires_mfa(user)
-            and not _has_mfa(user)
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(MFA_EXEMPT_PREFIXES)
+            or not user_requires_mfa(user)
         ):
-            if request.headers.get("HX-Request"):
-                response = self.get_response(request)
-                response.status_code = 403
-                return response
-            messages.warning(
+            return self.get_response(request)
+        if not _has_mfa(user):
+            return self._refuse(
                 request,
                 _("Your role needs two-step sign-in. Set up an authenticator app to continue."),
+                redirect("mfa_activate_totp"),
             )
-            return redirect("mfa_activate_totp")
+        if not session_passed_mfa(request):
+            logout(request)
+            return self._refuse(
+                request,
+                _("Your role needs two-step sign-in. Please sign in again with your code."),
+                redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}"),
+            )
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, message, response):
+        # An htmx request gets a bare 403: its target must not receive the page, and the view
+        # must not run at all (it could read or change data).
+        if request.headers.get("HX-Request"):
+            return HttpResponseForbidden()
+        messages.warning(request, message)
+        return response
+
+
+def session_passed_mfa(request) -> bool:
+    """This session has seen a second factor: allauth's record of a code entered at sign-in,
+    or our mark from enrolling an authenticator (which needs a valid code too)."""
+    from allauth.account.authentication import get_authentication_records
+
+    if request.session.get(MFA_PASSED_SESSION_KEY):
+        return True
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
 
 
 def _has_mfa(user) -> bool:

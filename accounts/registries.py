@@ -1,5 +1,6 @@
 """Extension points that let higher apps plug into accounts without accounts importing them
-(DESIGN section 3): home-dashboard panels and demo-data seeders. Apps register in ready()."""
+(DESIGN section 3): home-dashboard panels, demo-data seeders, the notifier and confidential
+audit actions. Apps register in ready()."""
 
 from __future__ import annotations
 
@@ -68,3 +69,17 @@ def person_notify(
         logger.warning("no notifier registered; %s not told: %s", user.pk, title)
         return
     _notifier(user=user, kind=kind, title=str(title), body=str(body), url=url, key=key)
+
+
+# Audit actions whose mere existence is confidential (a wellbeing lead opening a person's
+# flagged check-in says that the person was flagged). Their rows are kept, and shown only to
+# the person they are about; the audit list and the Django admin leave them out.
+_confidential_audit_prefixes: set[str] = set()
+
+
+def audit_confidential_prefix_register(prefix: str) -> None:
+    _confidential_audit_prefixes.add(prefix)
+
+
+def audit_confidential_prefixes() -> tuple[str, ...]:
+    return tuple(sorted(_confidential_audit_prefixes))

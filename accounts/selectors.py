@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from .models import Agency, AuditEvent, Unit, User
+from .registries import audit_confidential_prefixes
 from .roles import AGENCY_ADMIN, PLATFORM_ADMIN, user_roles
 
 
@@ -46,9 +47,19 @@ def user_list_vettable_by(*, actor: User) -> QuerySet[User]:
     return base.none()
 
 
+def audit_event_list_without_confidential(queryset: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """Leave out the rows whose existence is confidential (see registries): staff auditing the
+    platform must not learn from them who was, say, flagged in a wellbeing check-in."""
+    for prefix in audit_confidential_prefixes():
+        queryset = queryset.exclude(action__startswith=prefix)
+    return queryset
+
+
 def audit_event_list_visible_to(*, actor: User) -> QuerySet[AuditEvent]:
     roles = user_roles(actor)
-    base = AuditEvent.objects.select_related("actor", "subject_user")
+    base = audit_event_list_without_confidential(
+        AuditEvent.objects.select_related("actor", "subject_user")
+    )
     if PLATFORM_ADMIN in roles:
         return base
     if AGENCY_ADMIN in roles and actor.agency_id:

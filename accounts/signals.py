@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 
+from allauth.mfa.signals import authenticator_added
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .middleware import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
+from .middleware import MFA_PASSED_SESSION_KEY, SESSION_RENEWED_KEY, SESSION_STARTED_KEY
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_track_session")
@@ -29,3 +30,11 @@ def track_session(sender, request, user, **kwargs) -> None:
         session_key=request.session.session_key,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
+
+
+@receiver(authenticator_added, dispatch_uid="accounts_mfa_enrolled_in_session")
+def mark_mfa_enrolled(sender, request, user, **kwargs) -> None:
+    """Enrolling an authenticator takes a valid code: this session has seen a second factor,
+    so MfaRequiredMiddleware need not send the person back to the sign-in form."""
+    if request is not None and hasattr(request, "session"):
+        request.session[MFA_PASSED_SESSION_KEY] = True

@@ -3,6 +3,18 @@ from typing import cast
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+CONFIDENTIAL_AUDIT_PREFIXES = (
+    "wellbeing.checkin",
+    "wellbeing.case",
+    "wellbeing.queue",
+    "wellbeing.person",
+    "wellbeing.note",
+    "wellbeing.follow_up",
+    "wellbeing.adjustment",
+    "wellbeing.exported",  # a person downloading or erasing their own wellbeing data
+    "wellbeing.erased",
+)
+
 
 class WellbeingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -11,7 +23,11 @@ class WellbeingConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.privacy import privacy_register
-        from accounts.registries import dashboard_panel_register, demo_seeder_register
+        from accounts.registries import (
+            audit_confidential_prefix_register,
+            dashboard_panel_register,
+            demo_seeder_register,
+        )
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (rules)
@@ -25,6 +41,11 @@ class WellbeingConfig(AppConfig):
             wellbeing_data_export,
         )
 
+        # A lead's reads and actions on a person's check-ins say that the person was flagged:
+        # only that person sees those audit rows (their "who viewed" page). Agency settings
+        # changes (wellbeing.settings_changed) stay in the ordinary audit list.
+        for prefix in CONFIDENTIAL_AUDIT_PREFIXES:
+            audit_confidential_prefix_register(prefix)
         notification_kind_register(KIND_REMINDER, _("Wellbeing check-in reminders"), "immediate")
         notification_kind_register(KIND_REVIEW, _("Wellbeing review queue"), "immediate")
         notification_kind_register(KIND_ADJUSTMENT, _("Adjustments recommended"), "immediate")

@@ -386,10 +386,13 @@ class UnitAggregate:
     members: int
     answered: int
     bands: dict[str, int]
+    # Set on a total that has enough answers but would give away a small unit's figures by
+    # subtraction (complementary suppression).
+    withheld: bool = False
 
     @property
     def enough(self) -> bool:
-        return self.answered >= K_THRESHOLD
+        return self.answered >= K_THRESHOLD and not self.withheld
 
     @property
     def participation(self) -> int | None:
@@ -452,4 +455,14 @@ def aggregates_for(
         for code, n in bands.items():
             total_bands[code] = total_bands.get(code, 0) + n
     total = UnitAggregate(None, sum(members.values()), len(seen), total_bands)
+    total.withheld = _total_would_reveal_small_units(rows, total)
     return rows, total
+
+
+def _total_would_reveal_small_units(rows: list[UnitAggregate], total: UnitAggregate) -> bool:
+    """The agency total minus the units shown is what the withheld units answered together.
+    When that remainder is between 1 and K_THRESHOLD - 1 people, showing the total would let
+    anyone recover their figures by subtraction, so the total is withheld too."""
+    shown = sum(row.answered for row in rows if row.enough)
+    hidden = total.answered - shown
+    return 0 < hidden < K_THRESHOLD

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.mfa import totp_code_for, totp_secret_of, user_has_totp
+from accounts.middleware import MFA_PASSED_SESSION_KEY
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +174,9 @@ def test_enrolment_with_a_wrong_code_shows_an_error_and_enrols_nothing(client, t
     assert not user_has_totp(trainer)
 
 
+# Transactional: allauth announces the new authenticator on commit, inside the request as in
+# production, and that marks the session as having passed a second factor.
+@pytest.mark.django_db(transaction=True)
 def test_enrolment_with_the_right_code_turns_mfa_on_and_shows_recovery_codes(client, trainer):
     page = _fresh_enrolment(client, trainer)
 
@@ -191,3 +195,49 @@ def test_enrolment_long_after_sign_in_asks_to_confirm_the_password(trainer, sign
     response = client.get(reverse("mfa_activate_totp"))
 
     assert response.url.startswith(reverse("account_reauthenticate"))
+
+
+# A session that proved only a password -------------------------------------------------------
+
+
+def test_admin_login_form_does_not_sign_anyone_in(client, platform_admin):
+    response = client.post(
+        "/admin/login/", {"username": platform_admin.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_privileged_session_without_a_second_step_is_signed_out(trainer):
+    client = Client()
+    client.force_login(trainer)
+    session = client.session
+    session.pop(MFA_PASSED_SESSION_KEY)  # as if only a password had been proved
+    session.save()
+
+    response = client.get(reverse("home"))
+
+    assert response.url.startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_htmx_request_of_a_privileged_user_without_mfa_does_not_run_the_view(trainer, signed_in):
+    from accounts.models import AuditEvent
+
+    client = signed_in(_without_mfa(trainer))
+    before = AuditEvent.objects.count()
+
+    response = client.get(reverse("accounts:vetting"), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 403
+    assert response.content == b""
+    assert AuditEvent.objects.count() == before
+
+
+def test_signing_in_with_password_and_code_passes_the_second_step(client, trainer):
+    _password_step(client, trainer)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code_for(totp_secret_of(trainer))})
+
+    assert client.get(reverse("home")).status_code == 200

@@ -45,34 +45,12 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test in tests/e2e is an e2e test, even if a file forgets its pytestmark.
-
-    The live server needs a transactional database, which is emptied after each test, taking
-    the rows the data migrations made (role groups, beat schedules) with it. Serialized
-    rollback puts them back before each such test, but only works if EVERY transactional test
-    of the run uses it (a plain flush re-creates content types under new ids, which the
-    restore then collides with). So every transactional test of the run gets it here."""
+    """Every test in tests/e2e is an e2e test, even if a file forgets its pytestmark. (Their
+    transactional database gets serialized rollback from tests/conftest.py.)"""
     here = Path(__file__).parent
     for item in items:
         if Path(item.path).is_relative_to(here):
             item.add_marker(pytest.mark.e2e)
-        _serialize_if_transactional(item)
-
-
-def _serialize_if_transactional(item) -> None:
-    if getattr(item, "cls", None) is not None and hasattr(item.cls, "serialized_rollback"):
-        return  # a Django TransactionTestCase decides for itself
-    names = set(getattr(item, "fixturenames", ()))
-    marker = item.get_closest_marker("django_db")
-    # The fixture closure: `page` and `live_url` bring `live_server` in with them.
-    transactional = bool(names & {"live_server", "transactional_db"}) or (
-        marker is not None and marker.kwargs.get("transaction", False)
-    )
-    if not transactional:
-        return
-    kwargs = dict(marker.kwargs) if marker is not None else {}
-    kwargs.update(transaction=True, serialized_rollback=True)
-    item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.fixture(scope="session")

@@ -225,3 +225,56 @@ def test_hostile_free_text_is_shown_escaped(client_as, make_checkin, learner):
 
     assert b"<script>alert" not in page
     assert b"&lt;script&gt;" in page
+
+
+# The audit trail of a lead's reads must not itself tell staff who was flagged -------------
+
+
+@pytest.fixture
+def lead_read_a_flagged_case(client, unit, wellbeing_lead, make_checkin):
+    flagged = UserFactory(unit=unit, agency=unit.agency, full_name="Flagged Person")
+    make_checkin(flagged, [0, 0, 1, 0, 1])
+    case = ReviewCase.objects.get(person=flagged)
+    client.force_login(wellbeing_lead)
+    assert client.get(reverse("wellbeing:case", args=[case.pk])).status_code == 200
+    client.logout()
+    return flagged
+
+
+def test_agency_admin_audit_list_leaves_out_lead_reads(
+    client, agency_admin, lead_read_a_flagged_case
+):
+    client.force_login(agency_admin)
+
+    page = client.get(reverse("accounts:audit")).content.decode()
+    person_page = client.get(
+        reverse("accounts:person", args=[lead_read_a_flagged_case.pk])
+    ).content.decode()
+
+    assert "wellbeing.case_viewed" not in page
+    assert "wellbeing.case_viewed" not in person_page
+
+
+def test_django_admin_audit_list_leaves_out_lead_reads(
+    client, platform_admin, lead_read_a_flagged_case
+):
+    platform_admin.is_staff = platform_admin.is_superuser = True
+    platform_admin.save()
+    client.force_login(platform_admin)
+
+    page = client.get(reverse("admin:accounts_auditevent_changelist")).content.decode()
+
+    assert "wellbeing.case_viewed" not in page
+
+
+def test_the_person_still_sees_who_viewed_their_check_in(
+    client, wellbeing_lead, lead_read_a_flagged_case
+):
+    assert AuditEvent.objects.filter(
+        subject_user=lead_read_a_flagged_case, action="wellbeing.case_viewed"
+    ).exists()
+    client.force_login(lead_read_a_flagged_case)
+
+    page = client.get(reverse("wellbeing:access")).content.decode()
+
+    assert wellbeing_lead.get_full_name() in page

@@ -87,6 +87,48 @@ def test_small_units_are_hidden_while_the_agency_total_shows(agency, make_checki
     assert total.enough and total.answered == 6
 
 
+def test_the_total_is_withheld_when_it_would_reveal_one_small_unit(agency, make_checkin, who5):
+    # 5 + 1: the total minus the big unit would be the lone person's answer.
+    big, small = UnitFactory(agency=agency), UnitFactory(agency=agency)
+    for person in people_in(big, K_THRESHOLD):
+        make_checkin(person, GOOD)
+    make_checkin(people_in(small, 1)[0], VERY_LOW)
+
+    rows, total = aggregates_for(agency=agency, instrument=who5, since=since())
+
+    assert [r.enough for r in rows if r.unit in (big, small)] == [True, False]
+    assert total.withheld and not total.enough
+    assert total.band_percentages(["poor"]) is None
+
+
+def test_the_total_shows_when_the_hidden_units_answered_nothing(agency, make_checkin, who5):
+    big = UnitFactory(agency=agency)
+    people_in(UnitFactory(agency=agency), 2)  # members who did not answer reveal nothing
+    for person in people_in(big, K_THRESHOLD):
+        make_checkin(person, GOOD)
+
+    _rows, total = aggregates_for(agency=agency, instrument=who5, since=since())
+
+    assert total.enough and not total.withheld
+
+
+def test_the_page_and_csv_say_why_the_total_is_withheld(
+    client_as, agency, agency_admin, make_checkin, who5
+):
+    big, small = UnitFactory(agency=agency), UnitFactory(agency=agency, name="=HYPERLINK(1)")
+    for person in people_in(big, K_THRESHOLD):
+        make_checkin(person, GOOD)
+    make_checkin(people_in(small, 1)[0], VERY_LOW)
+    client = client_as(agency_admin)
+
+    page = client.get(reverse("wellbeing:aggregates")).content.decode()
+    csv_text = client.get(reverse("wellbeing:aggregates_export")).content.decode()
+
+    assert "Withheld" in page
+    assert "withheld" in csv_text
+    assert "'=HYPERLINK(1)" in csv_text  # a unit name is never a spreadsheet formula
+
+
 def test_the_page_says_not_enough_responses(client_as, unit, wellbeing_lead, make_checkin, who5):
     for person in people_in(unit, 2):
         make_checkin(person)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.exports import spreadsheet_safe
 from accounts.models import Agency, User
 from accounts.roles import SUPERVISOR, user_roles
 from accounts.selectors import agency_list_administered_by
@@ -519,6 +520,10 @@ def aggregates_export(request):
     )
     for row in [*rows, total]:
         name = row.unit.name if row.unit else (_("All units") if row is total else _("No unit"))
+        name = spreadsheet_safe(name)  # unit names are typed by admins
+        if row.withheld:
+            writer.writerow([name, "", "", _("withheld: it would reveal a small unit")])
+            continue
         if not row.enough:
             writer.writerow([name, "", "", _("not enough responses")])
             continue
