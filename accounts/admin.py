@@ -64,6 +64,10 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["vetting_status", "is_active", "agency", "profession", "groups"]
     search_fields = ["email", "full_name"]
     readonly_fields = ["last_login", "date_joined", "vetted_at", "vetted_by", "enabled_at"]
+    # Who may do what, and whether an account may sign in at all, change only through the
+    # services (audited, never for yourself, sessions ended): the person page in the app and
+    # the actions below. The change form shows them read-only.
+    access_fields = ["vetting_status", "is_active", "groups", "is_staff", "is_superuser"]
     actions = ["approve_selected", "disable_selected"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -97,6 +101,11 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     filter_horizontal = ["groups"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, *self.access_fields]
 
     def _each(self, request, queryset, action, done_message) -> None:
         done, refused = 0, []
@@ -134,18 +143,31 @@ class UserAdmin(DjangoUserAdmin):
         )
 
 
+class GrantedThroughTheAppAdmin(admin.ModelAdmin):
+    """Supervision and wellbeing coverage open other people's records (training reports,
+    wellbeing answers): they are granted on the person page of the app, through services that
+    audit the grant and refuse to let anyone cover or supervise themself. Here: read-only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Supervision)
-class SupervisionAdmin(admin.ModelAdmin):
+class SupervisionAdmin(GrantedThroughTheAppAdmin):
     list_display = ["supervisor", "unit", "starts_on", "ends_on"]
     list_filter = ["unit__agency"]
-    autocomplete_fields = ["supervisor", "unit"]
 
 
 @admin.register(WellbeingCoverage)
-class WellbeingCoverageAdmin(admin.ModelAdmin):
+class WellbeingCoverageAdmin(GrantedThroughTheAppAdmin):
     list_display = ["lead", "agency", "starts_on", "ends_on"]
     list_filter = ["agency"]
-    autocomplete_fields = ["lead"]
 
 
 @admin.register(AuditEvent)

@@ -16,7 +16,7 @@ import rules
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -47,9 +47,15 @@ SESSION_PURGE_JOB = "session-purge-expired"
 def _client_ip(request) -> str | None:
     if request is None:
         return None
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites
-    # it, and the deployment guide puts gunicorn behind one that sets REMOTE_ADDR correctly.
-    return request.META.get("REMOTE_ADDR") or None
+    # The same address the login throttle uses: REMOTE_ADDR, or behind our proxies
+    # (ALLAUTH_TRUSTED_PROXY_COUNT) the X-Forwarded-For entry the nearest of them added;
+    # entries a client wrote itself are never trusted.
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return None
 
 
 def audit_record(

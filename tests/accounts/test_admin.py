@@ -59,3 +59,33 @@ def test_erasure_requests_are_listed_read_only(superuser_client):
         superuser_client.get(reverse("admin:accounts_erasurerequest_changelist")).status_code == 200
     )
     assert superuser_client.get(reverse("admin:accounts_erasurerequest_add")).status_code == 403
+
+
+def test_roles_and_access_are_read_only_in_the_user_change_form(superuser_client, learner):
+    from django.contrib.auth.models import Group
+
+    page = superuser_client.get(reverse("admin:accounts_user_change", args=[learner.pk]))
+    form = page.context["adminform"].form
+
+    for field in ("groups", "is_superuser", "is_staff", "is_active", "vetting_status"):
+        assert field not in form.fields
+    superuser_client.post(
+        reverse("admin:accounts_user_change", args=[learner.pk]),
+        {
+            "email": learner.email,
+            "full_name": "X",
+            "preferred_language": "en",
+            "is_superuser": "on",
+            "groups": [Group.objects.get(name="platform_admin").pk],
+        },
+    )
+    learner.refresh_from_db()
+    assert not learner.is_superuser
+    assert not learner.groups.exists()
+
+
+@pytest.mark.parametrize("model", ["supervision", "wellbeingcoverage"])
+def test_supervision_and_coverage_cannot_be_granted_in_the_admin(superuser_client, model):
+    response = superuser_client.get(reverse(f"admin:accounts_{model}_add"))
+
+    assert response.status_code == 403

@@ -287,3 +287,44 @@ def test_account_enable_command_reports_an_unknown_email():
 
     with pytest.raises(CommandError):
         call_command("account_enable", "nobody@ag.example")
+
+
+# Behind the proxy: the client's address, not the proxy's ------------------------------------
+
+
+def test_audit_rows_record_the_client_address_given_by_the_trusted_proxy(settings, learner):
+    from django.test import RequestFactory
+
+    from accounts.models import AuditEvent
+    from accounts.services import audit_record
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
+    )
+
+    audit_record(actor=learner, action="test.read", target=learner, request=request)
+
+    # The entry the proxy appended; the client-written 6.6.6.6 is not trusted.
+    assert AuditEvent.objects.get(action="test.read").ip_address == "203.0.113.7"
+
+
+def test_failed_logins_from_other_clients_behind_the_proxy_do_not_lock_out_a_user(
+    settings, learner
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    for n in range(31):
+        attacker.post(
+            reverse("account_login"), {"login": f"nobody{n}@nps.example", "password": "wrong"}
+        )
+
+    colleague = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    response = _login(colleague, learner.email, DEFAULT_PASSWORD)
+
+    assert response.status_code == 302
+    assert client_is_signed_in(colleague)
+
+
+def client_is_signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
