@@ -261,6 +261,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# Our date formats (lms/formats/<lang>/formats.py): day-month-year with a 24-hour clock in
+# English, and ISO first among the input formats so date fields work in French.
+FORMAT_MODULE_PATH = ["lms.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
