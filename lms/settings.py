@@ -44,6 +44,12 @@ if not SECRET_KEY:
             "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
         )
     SECRET_KEY = _secret_from_var("secret_key", lambda: secrets.token_urlsafe(64))
+elif not DEBUG and (SECRET_KEY.startswith("change-me") or len(SECRET_KEY) < 32):
+    # The placeholder of .env.example, or anything short, must never sign production sessions.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is a placeholder or too short (under 32 characters). "
+        "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 
 
 def _fernet_key() -> str:
