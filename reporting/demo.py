@@ -55,6 +55,9 @@ def seed_reporting(stdout=None) -> None:
     from courses.services import enrolment_state_refresh
 
     enrolment_state_refresh(ids=[e.pk for e in made])
+    from .services import status_counts_refresh
+
+    status_counts_refresh()
     _say(stdout, f"reporting: {len(people)} colleagues with required courses\n")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agency, Country, Supervision, Unit, User
@@ -177,6 +177,70 @@ def cell_list_filtered(*, scope: ReportScope, filters: ReportFilters) -> QuerySe
     return cells
 
 
+# --- Status counts: the roll-up table, or live --------------------------------------------
+
+GROUP_KEYS = {"agency": "agency_id", "unit": "unit_id", "course": "course_id"}
+LIVE_KEYS = {"agency": "user__agency_id", "unit": "user__unit_id", "course": "course_id"}
+
+
+def status_counts_as_of() -> datetime.datetime | None:
+    """When the roll-up table was last rebuilt; None before its first build."""
+    from .models import StatusCountRefresh
+
+    row = StatusCountRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True)
+    return next(iter(row), None)
+
+
+def status_groups(
+    *,
+    scope: ReportScope,
+    filters: ReportFilters,
+    by: tuple[str, ...],
+    as_of: datetime.datetime | None,
+) -> list[dict]:
+    """Required-course counts grouped `by` ("agency", "unit", "course") and state, within the
+    scope and filters. From the roll-up table when it has been built (`as_of`) and no name
+    search is asked (names are not in it); otherwise grouped live. One query either way."""
+    if as_of is not None and not filters.query:
+        from .models import StatusCount
+
+        rows = StatusCount.objects.all()
+        if not scope.everyone:
+            condition = Q(pk__in=[])
+            if scope.agency_id:
+                condition |= Q(agency_id=scope.agency_id)
+            if scope.unit_paths:
+                condition |= Q(unit__in=Unit.objects.filter(scope.unit_q()))
+            rows = rows.filter(condition)
+        if filters.unit is not None:
+            rows = rows.filter(unit__path__startswith=filters.unit.path)
+        if filters.profession_id:
+            rows = rows.filter(profession_id=filters.profession_id)
+        if filters.country_id:
+            rows = rows.filter(agency__country_id=filters.country_id)
+        if filters.course_id:
+            rows = rows.filter(course_id=filters.course_id)
+        if filters.status:
+            rows = rows.filter(state__in=states_for(filters.status))
+        fields = [GROUP_KEYS[key] for key in by]
+        grouped = rows.values(*fields, "state").annotate(count=Sum("n")).order_by()
+        return [
+            {**{key: row[GROUP_KEYS[key]] for key in by}, "state": row["state"], "n": row["count"]}
+            for row in grouped
+        ]
+    fields = [LIVE_KEYS[key] for key in by]
+    grouped = (
+        cell_list_filtered(scope=scope, filters=filters)
+        .values(*fields, "state")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return [
+        {**{key: row[LIVE_KEYS[key]] for key in by}, "state": row["state"], "n": row["count"]}
+        for row in grouped
+    ]
+
+
 # --- Counting -----------------------------------------------------------------------------
 
 
@@ -268,6 +332,8 @@ class Matrix:
     rows: list[MatrixRow]
     summary: StatusCounts
     unit_totals: list[UnitTotal]
+    # When the totals come from the roll-up table; None when they were counted live.
+    totals_as_of: datetime.datetime | None = None
 
 
 CELL_FIELDS = (
@@ -310,12 +376,9 @@ def matrix_get(
     The totals ignore the status filter (they describe the group); rows honour it, showing
     people with at least one cell in that status.
     """
-    population = replace_status(filters, "")
-    groups = (
-        cell_list_filtered(scope=scope, filters=population)
-        .values("user__unit_id", "course_id", "state")
-        .annotate(n=Count("id"))
-        .order_by()
+    as_of = status_counts_as_of()
+    groups = status_groups(
+        scope=scope, filters=replace_status(filters, ""), by=("unit", "course"), as_of=as_of
     )
     summary = StatusCounts()
     per_unit: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
@@ -323,8 +386,8 @@ def matrix_get(
     for group in groups:
         status = status_of(group["state"])
         summary.add(status, group["n"])
-        per_unit[group["user__unit_id"]].add(status, group["n"])
-        course_ids.add(group["course_id"])
+        per_unit[group["unit"]].add(status, group["n"])
+        course_ids.add(group["course"])
     columns = list(Course.objects.filter(pk__in=course_ids).order_by("title", "pk"))
 
     people = learner_list_filtered(scope=scope, filters=filters)
@@ -344,7 +407,14 @@ def matrix_get(
         (UnitTotal(unit=units.get(pk) if pk else None, counts=c) for pk, c in per_unit.items()),
         key=lambda t: (t.unit is None, t.unit.path if t.unit else ""),
     )
-    return Matrix(columns=columns, page=page, rows=rows, summary=summary, unit_totals=unit_totals)
+    return Matrix(
+        columns=columns,
+        page=page,
+        rows=rows,
+        summary=summary,
+        unit_totals=unit_totals,
+        totals_as_of=as_of if not filters.query else None,
+    )
 
 
 def replace_status(filters: ReportFilters, status: str) -> ReportFilters:
@@ -408,9 +478,11 @@ class RollupRow:
     obj: object = None
 
 
-def _counts_by(cells: QuerySet[Enrolment], key: str) -> dict[int | None, StatusCounts]:
+def _counts_by(
+    scope: ReportScope, key: str, as_of: datetime.datetime | None
+) -> dict[int | None, StatusCounts]:
     result: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
-    for group in cells.values(key, "state").annotate(n=Count("id")).order_by():
+    for group in status_groups(scope=scope, filters=ReportFilters(), by=(key,), as_of=as_of):
         result[group[key]].add(status_of(group["state"]), group["n"])
     return result
 
@@ -420,14 +492,13 @@ def _people_by(people: QuerySet[User], key: str) -> dict[int | None, int]:
     return {row[key]: row["n"] for row in rows}
 
 
-def unit_rollup(*, agency: Agency) -> list[RollupRow]:
+def unit_rollup(*, agency: Agency, as_of: datetime.datetime | None) -> list[RollupRow]:
     """Every unit of `agency` in tree order, each counting itself and everything beneath it,
     plus people of the agency without a unit. Two GROUP BYs and the unit list."""
     people = User.objects.filter(
         agency=agency, is_active=True, vetting_status=User.Vetting.APPROVED
     )
-    cells = required_enrolments().filter(user__in=people)
-    counts = _counts_by(cells, "user__unit_id")
+    counts = _counts_by(ReportScope(agency_id=agency.pk), "unit", as_of)
     heads = _people_by(people, "unit_id")
     units = list(Unit.objects.filter(agency=agency).order_by("path"))
     rows = []
@@ -468,10 +539,10 @@ class PlatformRollup:
     total: StatusCounts
 
 
-def platform_rollup() -> PlatformRollup:
+def platform_rollup(*, as_of: datetime.datetime | None) -> PlatformRollup:
     """Every agency and every country, from two GROUP BYs and the agency list."""
     people = User.objects.filter(is_active=True, vetting_status=User.Vetting.APPROVED)
-    counts = _counts_by(required_enrolments().filter(user__in=people), "user__agency_id")
+    counts = _counts_by(ReportScope(everyone=True), "agency", as_of)
     heads = _people_by(people, "agency_id")
     agencies = list(Agency.objects.select_related("country").order_by("name"))
     agency_rows = [
@@ -533,12 +604,24 @@ def _month_starts(today: datetime.date, months: int) -> list[datetime.date]:
     return starts
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def _aware(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _monthly_counts(cells: QuerySet[Enrolment], field_name: str) -> dict[datetime.date, int]:
+    rows = (
+        cells.filter(**{f"{field_name}__isnull": False})
+        .annotate(month=TruncMonth(field_name))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[datetime.date, int] = defaultdict(int)
+    for row in rows:
+        month = row["month"]
+        day = timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month
+        result[day.replace(day=1)] += row["n"]
+    return result
 
 
 def completion_trend(
@@ -546,28 +629,23 @@ def completion_trend(
 ) -> list[MonthPoint]:
     """For each of the last 12 months: required enrolments that existed at the month's end,
     how many of them were completed by then (the rate), and completions in the month.
-    One query with conditional counts."""
+    Two GROUP BYs by month (enrolled, completed), summed up in Python."""
     today = today or timezone.localdate()
     starts = _month_starts(today, TREND_MONTHS)
     cells = cell_list_filtered(scope=scope, filters=replace_status(filters, ""))
-    aggregates = {}
-    for i, start in enumerate(starts):
-        end = _aware(_next_month(start))
-        aggregates[f"e{i}"] = Count("id", filter=Q(enrolled_at__lt=end))
-        aggregates[f"c{i}"] = Count("id", filter=Q(completed_at__lt=end))
-        aggregates[f"m{i}"] = Count(
-            "id", filter=Q(completed_at__gte=_aware(start), completed_at__lt=end)
+    enrolled = _monthly_counts(cells, "enrolled_at")
+    completed = _monthly_counts(cells, "completed_at")
+    points = []
+    for start in starts:
+        points.append(
+            MonthPoint(
+                month=start,
+                enrolled=sum(n for month, n in enrolled.items() if month <= start),
+                completed=sum(n for month, n in completed.items() if month <= start),
+                completed_in_month=completed.get(start, 0),
+            )
         )
-    totals = cells.aggregate(**aggregates)
-    return [
-        MonthPoint(
-            month=start,
-            enrolled=totals[f"e{i}"],
-            completed=totals[f"c{i}"],
-            completed_in_month=totals[f"m{i}"],
-        )
-        for i, start in enumerate(starts)
-    ]
+    return points
 
 
 @dataclass

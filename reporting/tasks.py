@@ -35,3 +35,23 @@ def monthly_reports_send_task(*, supervisor_ids: list[int], month: str) -> int:
     from .services import monthly_report_send
 
     return monthly_report_send(supervisor_ids=supervisor_ids, month=month)
+
+
+@shared_task(name="reporting.status_counts_refresh")
+def status_counts_refresh_task() -> dict | None:
+    """Every 10 minutes: rebuild the report totals. Claims its 10-minute slot first, so a
+    second beat does not rebuild twice (the rebuild is idempotent anyway)."""
+    from django.utils import timezone
+
+    from accounts.services import job_run_claim, job_run_finish
+
+    from .services import status_counts_refresh
+
+    now = timezone.now()
+    slot = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0)
+    run = job_run_claim(job="reporting.status_counts_refresh", period=f"{slot:%Y-%m-%dT%H:%M}")
+    if run is None:
+        return None
+    result = status_counts_refresh()
+    job_run_finish(run=run, result=result)
+    return result

@@ -15,6 +15,7 @@ from accounts.services import audit_record
 from . import selectors, services
 from .chart import percent_line_chart
 from .forms import ReportFilterForm
+from .presenters import rows_with_cells_html
 from .statuses import STATUS_LABELS, STATUSES
 
 
@@ -63,6 +64,7 @@ def matrix(request):
             "form": form,
             "filters": filters,
             "report": report,
+            "rows": rows_with_cells_html(report.rows),
             "page_obj": report.page,
             "querystring": _querystring(
                 filters, sort=filters.sort if filters.sort != "name" else ""
@@ -108,11 +110,12 @@ def units(request):
         raise Http404 from None
     if agency is None:
         raise Http404
-    rows = selectors.unit_rollup(agency=agency)
+    as_of = selectors.status_counts_as_of()
+    rows = selectors.unit_rollup(agency=agency, as_of=as_of)
     return render(
         request,
         "reporting/units.html",
-        {**_context(request, None, "units"), "agency": agency, "rows": rows},
+        {**_context(request, None, "units"), "agency": agency, "rows": rows, "as_of": as_of},
     )
 
 
@@ -120,11 +123,12 @@ def units(request):
 def agencies(request):
     if not rules.has_perm("reporting.view_agency_rollup", request.user):
         raise Http404
-    rollup = selectors.platform_rollup()
+    as_of = selectors.status_counts_as_of()
+    rollup = selectors.platform_rollup(as_of=as_of)
     return render(
         request,
         "reporting/agencies.html",
-        {**_context(request, None, "agencies"), "rollup": rollup},
+        {**_context(request, None, "agencies"), "rollup": rollup, "as_of": as_of},
     )
 
 

@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reporting.services import status_counts_refresh
+
 from .helpers import populate
 
 PAGES = [
@@ -29,14 +31,23 @@ def _count(client, name, params) -> int:
     return len(captured.captured_queries)
 
 
+def _grow(unit, *, people, courses, rollup):
+    populate(unit, people=people, courses=courses)
+    if rollup:
+        status_counts_refresh()
+
+
+@pytest.mark.parametrize("rollup", [False, True], ids=["live", "rollup"])
 @pytest.mark.parametrize(("name", "params"), PAGES)
-def test_same_queries_for_few_and_many_people(client_as, platform_admin, unit, name, params):
+def test_same_queries_for_few_and_many_people(
+    client_as, platform_admin, unit, name, params, rollup
+):
     client = client_as(platform_admin)
-    populate(unit, people=3, courses=2)
+    _grow(unit, people=3, courses=2, rollup=rollup)
     _count(client, name, params)  # warm: sessions, content types
     small = _count(client, name, params)
 
-    populate(unit, people=60, courses=5)
+    _grow(unit, people=60, courses=5, rollup=rollup)
     large = _count(client, name, params)
 
     assert small == large
