@@ -21,7 +21,7 @@ NAVIGATION = [
     ("courses:authoring", _("Authoring"), {r.TRAINER}),
     ("threat_feed:reviews", _("Curriculum reviews"), {r.TRAINER, r.TRENDS_ANALYST}),
     ("threat_feed:sources", _("Trend sources"), {r.TRENDS_ANALYST}),
-    ("courses:reports", _("Training reports"), {r.SUPERVISOR, r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
+    ("reporting:matrix", _("Training reports"), {r.SUPERVISOR, r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
     ("wellbeing:queue", _("Review queue"), {r.WELLBEING_LEAD}),
     ("wellbeing:aggregates", _("Wellbeing overview"), {r.WELLBEING_LEAD, r.AGENCY_ADMIN}),
     ("wellbeing:agency_settings", _("Wellbeing settings"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),

@@ -100,9 +100,7 @@ def _enrolments(user_ids: list[int], course_ids: list[int]) -> int:
     else:
         Enrolment.objects.bulk_create(
             [
-                Enrolment(
-                    user_id=u, course_id=c, source=s, state=st, due_on=d, enrolled_at=now
-                )
+                Enrolment(user_id=u, course_id=c, source=s, state=st, due_on=d, enrolled_at=now)
                 for u, c, s, st, d in rows()
             ],
             batch_size=5000,
