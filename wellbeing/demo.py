@@ -58,12 +58,15 @@ PAGES = [
         "Who you can talk to, in confidence.",
         "Your wellbeing lead can talk with you in confidence, help you find support and, "
         "if you want, recommend an adjustment to your work. Your supervisor never sees your "
-        "answers.\n\nYou can also contact the services below directly, without telling "
-        "anyone at work.\n",
+        "answers.\n\nYou can also contact the services listed on this page directly, without "
+        "telling anyone at work.\n",
     ),
 ]
 
 CONTACTS = [
+    ("3114, national suicide prevention line (France)",
+     "Free and confidential, for you or for someone you are worried about.",
+     "3114", "", "Day and night, every day"),
     ("Staff counselling service", "Confidential counselling, up to eight sessions a year.",
      "+33 1 00 00 00 01", "counselling@nps.example", "Weekdays 8:00 to 18:00"),
     ("Wellbeing lead (Wren Petit)", "Confidential conversation about how you are doing.",

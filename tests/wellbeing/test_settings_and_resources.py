@@ -129,3 +129,17 @@ def test_the_demo_seeder_is_idempotent_and_flags_one_check_in(db, who5):
     assert CheckIn.objects.count() == count
     assert CheckIn.objects.filter(review_case__isnull=False).count() == 1
     assert ResourcePage.objects.count() == 2
+
+
+def test_the_support_page_starts_with_what_to_do_in_an_emergency(client_as, learner):
+    page = client_as(learner).get(reverse("wellbeing:resources")).content.decode()
+
+    assert "If you need help now" in page
+    assert page.index("If you need help now") < page.index("People you can talk to")
+    assert "112" in page
+
+
+def test_people_are_told_exactly_what_their_supervisor_sees(client_as, learner):
+    page = client_as(learner).get(reverse("wellbeing:home")).content.decode()
+
+    assert "only whether you checked in during the last two weeks" in page
