@@ -44,6 +44,12 @@ def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def permission_denied(request, exception=None):
+    """A page or object that is not yours is "not found", whether it exists or not (DESIGN
+    section 10): a 403 would confirm that a role page or someone's record is there."""
+    return not_found(request, exception)
+
+
 def csrf_failure(request, reason=""):
     return render(
         request,

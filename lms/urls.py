@@ -23,3 +23,4 @@ urlpatterns = [
 ]
 
 handler404 = "accounts.views.not_found"
+handler403 = "accounts.views.permission_denied"

@@ -198,7 +198,7 @@ def test_erasure_queue_access(request, role, signed_in, erasure):
     elif role == "other_agency_admin":
         assert list(response.context["page"].object_list) == []
     else:
-        assert response.status_code == 403
+        assert response.status_code == 404
 
 
 def test_other_agency_admin_opening_the_request_gets_404(other_agency_admin, signed_in, erasure):

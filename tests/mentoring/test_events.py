@@ -415,7 +415,7 @@ def test_event_times_are_shown_in_the_events_own_time_zone(client_as, learner, t
 
     page = client_as(learner).get(reverse("mentoring:event", args=[event.pk])).text
 
-    assert "9 a.m." in page  # 14:00 UTC is 09:00 in New York in January
+    assert "09:00" in page  # 14:00 UTC is 09:00 in New York in January (24-hour clock)
     assert "America/New_York" in page
 
 

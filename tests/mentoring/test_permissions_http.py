@@ -186,11 +186,11 @@ def test_only_the_mentor_signs_off_a_competency(request, client_as, role, allowe
 @pytest.mark.parametrize(
     ("role", "status"),
     [
-        ("learner", 403),
-        ("other_learner", 403),
+        ("learner", 404),
+        ("other_learner", 404),
         ("supervisor", 200),
         ("agency_admin", 200),
-        ("trainer", 403),
+        ("trainer", 404),
     ],
 )
 def test_oversight_page_is_for_supervisors_and_admins(request, client_as, role, status, db):
@@ -303,8 +303,8 @@ def draft(trainer):
 @pytest.mark.parametrize(
     ("role", "status"),
     [
-        ("learner", 403),
-        ("supervisor", 403),
+        ("learner", 404),
+        ("supervisor", 404),
         ("trainer", 200),
         ("agency_admin", 200),
         ("platform_admin", 200),
@@ -337,9 +337,9 @@ def test_a_draft_is_seen_by_whoever_may_manage_it(request, client_as, role, stat
     [
         ("trainer", 200),
         ("agency_admin", 200),
-        ("learner", 403),
-        ("supervisor", 403),
-        ("other_agency_learner", 403),
+        ("learner", 404),
+        ("supervisor", 404),
+        ("other_agency_learner", 404),
     ],
 )
 def test_only_organisers_see_the_attendance_page(request, client_as, role, status, trainer):
@@ -363,7 +363,7 @@ def test_another_agencys_admin_cannot_edit_an_event(client_as, trainer):
         reverse("mentoring:event_edit", args=[event.pk]), {"title": "Hijacked"}
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     event.refresh_from_db()
     assert event.title != "Hijacked"
 

@@ -30,9 +30,9 @@ ANALYST_PAGES = [
     [
         ("trends_analyst", 200),
         ("platform_admin", 200),
-        ("learner", 403),
-        ("trainer", 403),
-        ("supervisor", 403),
+        ("learner", 404),
+        ("trainer", 404),
+        ("supervisor", 404),
     ],
 )
 def test_analyst_pages_permission_matrix(request, client_as, name, _args, who, status):
