@@ -189,7 +189,7 @@ class SessionForm(NoColonMixin, _LocalDateTimeMixin, forms.Form):
         widget=_no_case_data_textarea(3),
     )
     notes = forms.CharField(
-        label=_("Private notes"),
+        label=_("Shared notes"),
         help_text=_("Seen only by you and your mentoring partner."),
         max_length=5000,
         required=False,

@@ -96,7 +96,7 @@ def test_mentoring_peers_and_events_journey(page, live_url, sign_in, axe_check, 
     page.get_by_label("Start time").fill("14:00")
     page.get_by_label("Video call").check()
     page.get_by_label("Agreed actions").fill("Draft the checklist.")
-    page.get_by_label("Private notes").fill("A good start.")
+    page.get_by_label("Shared notes").fill("A good start.")
     page.get_by_role("button", name="Save the session").click()
     expect(page.get_by_text("A good start.")).to_be_visible()
     axe_check(page, "the pairing, with a goal and a session")
