@@ -236,7 +236,7 @@ def test_the_daily_task_enqueues_one_chunk_per_500_rows(
     learner, course, settings, django_capture_on_commit_callbacks
 ):
     settings.OUTBOX_CHUNK_SIZE = 2
-    for n in range(5):
+    for _n in range(5):
         certified(UserFactory(), CourseFactory(), expires_on=days(7))
 
     with (

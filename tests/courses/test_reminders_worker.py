@@ -14,7 +14,6 @@ from courses.services import enrolment_state_refresh, reminders_sweep
 from courses.tasks import refreshers_daily_task, reminders_send_chunk
 from notifications.models import EmailOutbox, Notification
 from tests.factories import UserFactory
-from tests.worker import celery_worker_process  # noqa: F401  (the fixture)
 
 from .factories import CourseFactory
 
