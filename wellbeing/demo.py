@@ -74,6 +74,33 @@ CONTACTS = [
 ]  # fmt: skip
 
 
+# Ordinary, unflagged WHO-5 answers for the rest of the Northshire learners, so the wellbeing
+# overview has enough answers for the whole agency (units stay under five people each).
+COLLEAGUE_ANSWERS = [[3, 4, 3, 3, 4], [4, 4, 3, 4, 4], [3, 3, 3, 3, 3], [4, 3, 4, 3, 3]]
+
+
+def _colleague_checkins(who5: Instrument, now) -> None:
+    learners = (
+        User.objects.filter(agency__short_name="NPS", is_active=True, groups__isnull=True)
+        .exclude(email__in=CHECKINS)
+        .exclude(wellbeing_checkins__isnull=False)
+        .order_by("email")
+    )
+    for n, person in enumerate(learners):
+        if not person.is_approved:
+            continue
+        answers = COLLEAGUE_ANSWERS[n % len(COLLEAGUE_ANSWERS)]
+        checkin_record(
+            person=person,
+            instrument=who5,
+            answers={i + 1: v for i, v in enumerate(answers)},
+            free_text="",
+            wants_to_talk=False,
+            submission_key=new_submission_key(),
+            submitted_at=now - timedelta(days=3 + n, hours=2),
+        )
+
+
 @transaction.atomic
 def wellbeing_demo_seed(stdout=None) -> None:
     who5 = Instrument.objects.filter(code="who5", is_current=True).first()
@@ -94,6 +121,7 @@ def wellbeing_demo_seed(stdout=None) -> None:
                 submission_key=new_submission_key(),
                 submitted_at=now - timedelta(days=days_ago, hours=3),
             )
+    _colleague_checkins(who5, now)
     officer = User.objects.filter(email="officer@nps.example").first()
     if officer is not None and not ExposureEntry.objects.filter(person=officer).exists():
         today = timezone.localdate()
