@@ -166,3 +166,11 @@ def test_the_person_sees_the_status_of_their_review_but_not_the_notes(
 
     assert "Contacted" in page
     assert "working note" not in page
+
+
+def test_the_case_page_gives_the_lead_a_way_to_reach_the_person(
+    client_as, wellbeing_lead, case, learner
+):
+    page = client_as(wellbeing_lead).get(reverse("wellbeing:case", args=[case.pk])).text
+
+    assert f'href="mailto:{learner.email}"' in page
