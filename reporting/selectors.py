@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agency, Country, Supervision, Unit, User
@@ -446,11 +446,13 @@ EXPORT_FIELDS = (
     "course__title",
     "state",
     "due_on",
-    "started_at",
-    "completed_at",
+    "started_on",
+    "completed_on",
     "certified_on",
     "expires_on",
 )
+# The leading text columns a spreadsheet could read as formulas (names, titles).
+EXPORT_TEXT_COLUMNS = 7
 
 
 def export_row_iter(
@@ -462,7 +464,11 @@ def export_row_iter(
     Ordered by (user, course): the unique index already holds that order, so the first rows
     arrive without sorting the whole set.
     """
-    cells = cell_list_filtered(scope=scope, filters=filters).order_by("user_id", "course_id")
+    cells = (
+        cell_list_filtered(scope=scope, filters=filters)
+        .annotate(started_on=TruncDate("started_at"), completed_on=TruncDate("completed_at"))
+        .order_by("user_id", "course_id")
+    )
     return cells.values_list(*EXPORT_FIELDS).iterator(chunk_size=chunk_size)
 
 

@@ -9,6 +9,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import IO, Any
 
 import rules
@@ -26,6 +27,7 @@ from accounts.services import audit_record, job_run_claim, job_run_finish
 from .models import StatusCount, StatusCountRefresh
 from .selectors import (
     EXPORT_FIELDS,
+    EXPORT_TEXT_COLUMNS,
     ReportFilters,
     ReportScope,
     StatusCounts,
@@ -77,23 +79,25 @@ def export_headers() -> list[str]:
     ]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+class ExportRowFormatter:
+    """Turns exported tuples into spreadsheet rows: the state in words (looked up once per
+    export), every text column made formula-safe. Dates come from the database as dates,
+    which csv writes as ISO dates and openpyxl as date cells; None becomes an empty cell.
+    Kept lean: it runs 400,000 times for a large agency."""
 
+    def __init__(self) -> None:
+        self.labels = {state: str(label) for state, label in STATE_LABELS.items()}
+        self.state_at = EXPORT_FIELDS.index("state")
 
-def export_row_values(row: tuple) -> list[Any]:
-    """One exported cell as display values: the state in words, dates as ISO dates, and
-    every text made safe for spreadsheets."""
-    values = list(row)
-    state_at = EXPORT_FIELDS.index("state")
-    values[state_at] = str(STATE_LABELS.get(values[state_at], values[state_at]))
-    return [spreadsheet_safe(_text(v)) for v in values]
+    def __call__(self, row: tuple) -> list[Any]:
+        values = list(row)
+        for i in range(EXPORT_TEXT_COLUMNS):
+            value = values[i]
+            if value and value.startswith(FORMULA_STARTS):
+                values[i] = "'" + value
+        state = values[self.state_at]
+        values[self.state_at] = self.labels.get(state, state)
+        return values
 
 
 class _Line:
@@ -130,13 +134,10 @@ def report_csv_iter(*, scope: ReportScope, filters: ReportFilters) -> Iterator[s
     # A byte-order mark so Excel opens UTF-8 (accents in names) correctly.
     writer.writerow(export_headers())
     yield "\ufeff" + out.take()
-    for n, row in enumerate(export_row_iter(scope=scope, filters=filters), start=1):
-        writer.writerow(export_row_values(row))
-        if n % CSV_ROWS_PER_CHUNK == 0:
-            yield out.take()
-    rest = out.take()
-    if rest:
-        yield rest
+    formatted = map(ExportRowFormatter(), export_row_iter(scope=scope, filters=filters))
+    while batch := list(islice(formatted, CSV_ROWS_PER_CHUNK)):
+        writer.writerows(batch)
+        yield out.take()
 
 
 def report_xlsx_write(
@@ -157,8 +158,9 @@ def report_xlsx_write(
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    formatter = ExportRowFormatter()
     for row in export_row_iter(scope=scope, filters=filters):
-        sheet.append(export_row_values(row))
+        sheet.append(formatter(row))
     target = target or tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
     workbook.save(target)
     target.seek(0)
