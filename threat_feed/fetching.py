@@ -13,6 +13,9 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.utils.translation import gettext as _
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .conf import feed_setting, feed_user_agent
 from .parsing import FeedError
@@ -55,13 +58,56 @@ def _host_check(url: str) -> None:
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not address.is_global:
-            raise FeedError(
-                _(
-                    "The address points to a private or local network (%(address)s), which "
-                    "the platform does not fetch from."
-                )
-                % {"address": address}
-            )
+            raise _private_address_error(address)
+
+
+def _private_address_error(address) -> FeedError:
+    return FeedError(
+        _(
+            "The address points to a private or local network (%(address)s), which "
+            "the platform does not fetch from."
+        )
+        % {"address": address}
+    )
+
+
+# The host check resolves the name, then the connection resolves it again: a name that answers
+# with a public address first and 127.0.0.1 second (DNS rebinding) would pass the check and
+# reach the private network. So the address actually connected to is checked as well, before
+# a byte of the request is sent.
+class _PublicPeerOnly:
+    def _new_conn(self):
+        sock = super()._new_conn()  # type: ignore[misc]
+        address = ipaddress.ip_address(str(sock.getpeername()[0]).split("%", 1)[0])
+        if not address.is_global:
+            sock.close()
+            raise _private_address_error(address)
+        return sock
+
+
+class _PublicHTTPConnection(_PublicPeerOnly, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicPeerOnly, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicOnlyAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicHTTPPool,
+            "https": _PublicHTTPSPool,
+        }
 
 
 def feed_download(*, url: str, etag: str = "", last_modified: str = "") -> Download:
@@ -76,6 +122,9 @@ def feed_download(*, url: str, etag: str = "", last_modified: str = "") -> Downl
     deadline = time.monotonic() + 3 * timeout
     with requests.Session() as session:
         session.trust_env = False  # no proxy or .netrc credentials picked up from the host
+        if not feed_setting("THREAT_FEED_ALLOW_PRIVATE_HOSTS"):
+            for scheme in ("http://", "https://"):
+                session.mount(scheme, _PublicOnlyAdapter())
         current = url
         for _hop in range(int(feed_setting("THREAT_FEED_MAX_REDIRECTS")) + 1):
             _host_check(current)

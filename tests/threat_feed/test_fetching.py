@@ -106,3 +106,18 @@ def test_unreachable_host_is_reported(settings):
     settings.THREAT_FEED_ALLOW_PRIVATE_HOSTS = True
     with pytest.raises(FeedError, match="could not be reached"):
         feed_download(url="http://127.0.0.1:9/feed.xml")
+
+
+def test_a_name_that_turns_private_after_the_check_is_refused_before_sending(
+    feed_server, settings, monkeypatch
+):
+    # DNS rebinding: the name looked public when checked, the connection lands on 127.0.0.1.
+    from threat_feed import fetching
+
+    settings.THREAT_FEED_ALLOW_PRIVATE_HOSTS = False
+    monkeypatch.setattr(fetching, "_host_check", lambda url: None)
+    url = feed_server.serve("/rss.xml", b"<rss/>")
+
+    with pytest.raises(FeedError, match="private or local network"):
+        feed_download(url=url)
+    assert feed_server.requests == []
