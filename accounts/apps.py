@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
             privacy_parts,  # noqa: F401  (registers the accounts part)
             signals,  # noqa: F401
         )
+        from .audit_labels import ACCOUNT_AUDIT_LABELS
+        from .registries import audit_action_labels_register
+
+        audit_action_labels_register(ACCOUNT_AUDIT_LABELS)

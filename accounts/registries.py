@@ -83,3 +83,22 @@ def audit_confidential_prefix_register(prefix: str) -> None:
 
 def audit_confidential_prefixes() -> tuple[str, ...]:
     return tuple(sorted(_confidential_audit_prefixes))
+
+
+# Plain words for audit action codes ("wellbeing.case_viewed" -> "Opened a wellbeing review"),
+# shown to the person on "Who viewed or changed my data" and to admins in the audit list.
+_audit_action_labels: dict[str, Any] = {}
+
+
+def audit_action_labels_register(labels: dict[str, Any]) -> None:
+    """`labels`: action code -> lazily translated label. Apps register theirs in ready()."""
+    _audit_action_labels.update(labels)
+
+
+def audit_action_label(action: str) -> str:
+    """The registered label, or the code made readable ("mentoring: pairing status viewed")."""
+    label = _audit_action_labels.get(action)
+    if label is not None:
+        return str(label)
+    app, _dot, verb = action.partition(".")
+    return f"{app.replace('_', ' ')}: {verb.replace('_', ' ')}" if verb else action

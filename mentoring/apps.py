@@ -11,10 +11,21 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.privacy import privacy_register
-        from accounts.registries import dashboard_panel_register, demo_seeder_register
+        from accounts.registries import (
+            audit_action_labels_register,
+            dashboard_panel_register,
+            demo_seeder_register,
+        )
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (registers the rules)
+
+        audit_action_labels_register(
+            {
+                "mentoring.pairing_status_viewed": _("Looked at the status of a mentoring pairing"),
+                "mentoring.admin_viewed": _("Looked at mentoring records in the administration"),
+            }
+        )
         from .dashboard import mentoring_dashboard_panel
         from .demo import mentoring_demo_seed
         from .privacy_parts import mentoring_data_erase, mentoring_data_export

@@ -24,6 +24,7 @@ class WellbeingConfig(AppConfig):
     def ready(self) -> None:
         from accounts.privacy import privacy_register
         from accounts.registries import (
+            audit_action_labels_register,
             audit_confidential_prefix_register,
             dashboard_panel_register,
             demo_seeder_register,
@@ -46,6 +47,24 @@ class WellbeingConfig(AppConfig):
         # changes (wellbeing.settings_changed) stay in the ordinary audit list.
         for prefix in CONFIDENTIAL_AUDIT_PREFIXES:
             audit_confidential_prefix_register(prefix)
+        audit_action_labels_register(
+            {
+                "wellbeing.checkin_viewed": _("Your wellbeing lead opened a check-in"),
+                "wellbeing.case_viewed": _("Your wellbeing lead opened a review"),
+                "wellbeing.person_viewed": _("Your wellbeing lead opened your wellbeing history"),
+                "wellbeing.queue_listed": _("Your wellbeing lead saw you in the review queue"),
+                "wellbeing.case_status_changed": _("Your wellbeing lead updated a review"),
+                "wellbeing.note_added": _("Your wellbeing lead added a note"),
+                "wellbeing.follow_up_set": _("Your wellbeing lead set a follow-up date"),
+                "wellbeing.adjustment_set": _("An adjustment was recommended"),
+                "wellbeing.adjustment_cleared": _("The adjustment recommendation ended"),
+                "wellbeing.exported": _("Downloaded the wellbeing data"),
+                "wellbeing.erased": _("Erased the wellbeing data"),
+                "wellbeing.aggregates_exported": _("Downloaded the wellbeing overview"),
+                "wellbeing.settings_changed": _("Changed the agency's wellbeing settings"),
+                "wellbeing.retention_purged": _("Deleted check-ins past the retention period"),
+            }
+        )
         notification_kind_register(KIND_REMINDER, _("Wellbeing check-in reminders"), "immediate")
         notification_kind_register(KIND_REVIEW, _("Wellbeing review queue"), "immediate")
         notification_kind_register(KIND_ADJUSTMENT, _("Adjustments recommended"), "immediate")

@@ -278,3 +278,14 @@ def test_the_person_still_sees_who_viewed_their_check_in(
     page = client.get(reverse("wellbeing:access")).content.decode()
 
     assert wellbeing_lead.get_full_name() in page
+
+
+def test_the_profile_access_log_says_in_plain_words_what_the_lead_did(
+    client, lead_read_a_flagged_case
+):
+    client.force_login(lead_read_a_flagged_case)
+
+    page = client.get(reverse("accounts:access_log")).content.decode()
+
+    assert "Your wellbeing lead opened a review" in page
+    assert "wellbeing.case_viewed" not in page
