@@ -315,4 +315,7 @@ def seed_courses(stdout=None) -> None:
         _drill()
         _activity(courses)
         _drill_answers()
+        from .demo_recertification import seed_recertification
+
+        seed_recertification(trainer, courses)
     _say(stdout, f"{len(courses)} courses, {PriorityLevel.objects.count()} priority levels\n")
