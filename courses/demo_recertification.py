@@ -96,7 +96,7 @@ def _learnt(user: User, course: Course, when: datetime.datetime) -> Enrolment:
                 module=m,
                 module_version=m.current_version,
                 completed_at=when,
-                quiz_passed_at=when if m.current_version.has_quiz else None,
+                quiz_passed_at=when if m.current_version and m.current_version.has_quiz else None,
             )
             for m in modules
         ],

@@ -125,7 +125,9 @@ class Refresher(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    lessons = models.ManyToManyField(Lesson, through="RefresherLesson", related_name="+")
+    lessons: models.ManyToManyField = models.ManyToManyField(
+        Lesson, through="RefresherLesson", related_name="+"
+    )
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -362,6 +362,24 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
         return existing
     if enrolment.completed_at is None:
         raise ValidationError(_("The course is not complete."))
+    return certificate_create(
+        enrolment=enrolment,
+        issued_at=enrolment.completed_at,
+        title=gettext_lazy("Certificate issued: %(title)s"),
+    )
+
+
+def certificate_create(
+    *,
+    enrolment: Enrolment,
+    issued_at,
+    title,
+    previous: Certificate | None = None,
+    path: str = Certificate.Path.FULL,
+) -> Certificate:
+    """Write a certificate (the first, or the next cycle after `previous`) with its expiry
+    from the refresher policy, refresh the enrolment's state and tell the holder. `title`
+    is a lazy "...: %(title)s" message. A system step: callers check completion."""
     course, user = enrolment.course, enrolment.user
     for _attempt in range(5):
         try:
@@ -374,10 +392,14 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
                     holder_name=user.get_full_name(),
                     course_title=course.title,
                     cpd_hours=course.cpd_hours,
-                    issued_at=enrolment.completed_at,
+                    issued_at=issued_at,
                     expires_on=certificate_expiry_for(
-                        course=course, completed_at=enrolment.completed_at
+                        course=course,
+                        completed_at=issued_at,
+                        previous_expires_on=previous.expires_on if previous else None,
                     ),
+                    cycle=previous.cycle + 1 if previous else 1,
+                    path=path,
                 )
             break
         except IntegrityError:  # a code collision: 32^12 makes this vanishingly rare
@@ -388,7 +410,7 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
     notification_send(
         user=user,
         kind="courses.certificate",
-        title=gettext_lazy("Certificate issued: %(title)s") % {"title": course.title},
+        title=title % {"title": course.title},
         url=reverse("courses:certificate", args=[certificate.code]),
         key=f"courses.certificate:{certificate.pk}",
     )

@@ -13,14 +13,12 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import audit_record
-from notifications.services import notification_send
 
 from ..models import (
     Certificate,
@@ -164,7 +162,7 @@ def refresher_renewal_start(*, actor: User, course: Course) -> Refresher:
     policy = refresher_policy_for(course)
     modules = Module.objects.filter(published_modules_q(), course=course)
     short_path = enrolment.state == State.WINDOW_OPEN and policy is not None
-    if short_path:
+    if short_path and policy is not None:
         chosen = modules.filter(pk__in=policy.refresher_modules.values("pk"))
         if chosen.exists():
             modules = chosen
@@ -192,41 +190,19 @@ def refresher_renewal_start(*, actor: User, course: Course) -> Refresher:
 
 def _certificate_renew(*, refresher: Refresher, now) -> Certificate:
     """The next certificate cycle for a completed renewal; the earlier ones are kept."""
-    from .learning import certificate_code_new, certificate_expiry_for
+    from .learning import certificate_create
 
     enrolment = refresher.enrolment
-    previous = _current_certificate(enrolment)
-    user, course = refresher.user, refresher.course
-    certificate = Certificate(
-        user=user,
-        course=course,
-        enrolment=enrolment,
-        code=certificate_code_new(),
-        holder_name=user.get_full_name(),
-        course_title=course.title,
-        cpd_hours=course.cpd_hours,
-        issued_at=now,
-        expires_on=certificate_expiry_for(
-            course=course,
-            completed_at=now,
-            previous_expires_on=previous.expires_on if previous else None,
-        ),
-        cycle=(previous.cycle + 1) if previous else 1,
-        path=refresher.path or Certificate.Path.FULL,
-    )
-    certificate.save()
     if enrolment.completed_at is None:
         enrolment.completed_at = now
         enrolment.save(update_fields=["completed_at"])
-    enrolment_state_refresh(enrolments=[enrolment])
-    notification_send(
-        user=user,
-        kind="courses.certificate",
-        title=gettext_lazy("Certificate renewed: %(title)s") % {"title": course.title},
-        url=reverse("courses:certificate", args=[certificate.code]),
-        key=f"courses.certificate:{certificate.pk}",
+    return certificate_create(
+        enrolment=enrolment,
+        issued_at=now,
+        title=gettext_lazy("Certificate renewed: %(title)s"),
+        previous=_current_certificate(enrolment),
+        path=refresher.path or Certificate.Path.FULL,
     )
-    return certificate
 
 
 # --- Change-driven refreshers -------------------------------------------------------------
@@ -420,10 +396,11 @@ def refresher_complete(*, refresher: Refresher, now=None) -> Certificate | None:
     )
     if refresher.kind == Refresher.Kind.RENEWAL:
         return _certificate_renew(refresher=refresher, now=now)
-    if refresher.module_version_id:
+    version = refresher.module_version
+    if version is not None:
         ModuleProgress.objects.filter(
-            user_id=refresher.user_id, module_id=refresher.module_version.module_id
-        ).update(module_version_id=refresher.module_version_id)
+            user_id=refresher.user_id, module_id=version.module_id
+        ).update(module_version_id=version.pk)
     if refresher.restore_expires_on is not None:
         certificate = _current_certificate(refresher.enrolment)
         if certificate is not None:

@@ -478,8 +478,7 @@ def notices_send(notices: Sequence[Notice]) -> int:
                 template="notifications/email/notification",
                 context={
                     "notification": row,
-                    "open_url": settings.SITE_URL.rstrip("/")
-                    + _url("notifications:open", row.pk),
+                    "open_url": settings.SITE_URL.rstrip("/") + _url("notifications:open", row.pk),
                 },
             )
             emails.append(
@@ -552,7 +551,8 @@ def reminders_deliver(*, ids: Sequence[int]) -> dict[str, int]:
         groups: dict[int, list[Reminder]] = defaultdict(list)
         for row in rows:
             needed = _still_needed(row, enrolments.get((row.learner_id, row.course_id)))
-            if row.is_escalation and row.recipient_id not in bosses.get(row.learner.unit_id, ()):
+            unit_id = row.learner.unit_id
+            if row.is_escalation and row.recipient_id not in bosses.get(unit_id or 0, set()):
                 needed = False  # no longer their supervisor
             if not needed:
                 not_needed.append(row.pk)

@@ -155,3 +155,25 @@ def set_audience(course, *, professions=(), countries=()):
     course_audience_keys_refresh(course=course)
     course.refresh_from_db()
     return course
+
+
+def complete_lessons(user, course, module=None):
+    """Complete every lesson of the course's current versions (or of one module) in order,
+    through the service; returns the last outcome."""
+    from django.db.models import F
+
+    from courses.models import LessonVersion
+    from courses.services import lesson_complete
+
+    versions = LessonVersion.objects.filter(
+        module_version__module__course=course,
+        module_version__module__current_version=F("module_version"),
+        language="",
+        jurisdiction="",
+    ).select_related("module_version__module__course")
+    if module is not None:
+        versions = versions.filter(module_version__module=module)
+    outcome = None
+    for version in versions.order_by("module_version__module__position", "position"):
+        outcome = lesson_complete(actor=user, lesson_version=version)
+    return outcome

@@ -23,7 +23,7 @@ from courses.models import (
 from notifications.models import Notification
 from tests.factories import UserFactory
 
-from .factories import LessonFactory, published_course
+from .factories import LessonFactory, complete_lessons, published_course
 
 State = Enrolment.State
 D = datetime.date
@@ -123,32 +123,8 @@ def course(trainer):
     return course
 
 
-def lessons(course, module=None):
-    qs = LessonVersion.objects.filter(
-        module_version__module__course=course,
-        module_version__module__current_version=models_f("module_version"),
-        language="",
-    )
-    if module is not None:
-        qs = qs.filter(module_version__module=module)
-    return list(
-        qs.select_related("module_version__module__course").order_by(
-            "module_version__module__position", "position"
-        )
-    )
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
-
-
 def take(user, course, module=None):
-    outcome = None
-    for version in lessons(course, module):
-        outcome = services.lesson_complete(actor=user, lesson_version=version)
-    return outcome
+    return complete_lessons(user, course, module)
 
 
 def certify(user, course):

@@ -11,30 +11,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db.models import F
 
 from courses import services
-from courses.models import Certificate, Enrolment, LessonVersion
+from courses.models import Certificate, Enrolment
 from courses.tasks import refreshers_daily_task
 from notifications.models import Notification
 from tests.factories import SupervisionFactory, UnitFactory, UserFactory, totp_enrol
 
-from .factories import published_course
+from .factories import complete_lessons, published_course
 
 D = datetime.date
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def take(user, course, module=None):
-    versions = LessonVersion.objects.filter(
-        module_version__module__course=course,
-        module_version__module__current_version=F("module_version"),
-        language="",
-    ).select_related("module_version__module__course")
-    if module is not None:
-        versions = versions.filter(module_version__module=module)
-    for version in versions.order_by("module_version__module__position", "position"):
-        services.lesson_complete(actor=user, lesson_version=version)
+    complete_lessons(user, course, module)
 
 
 def dispatch():

@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses import services
-from courses.models import Certificate, LessonVersion, add_months
-from tests.courses.factories import published_course
+from courses.models import Certificate, add_months
+from tests.courses.factories import complete_lessons, published_course
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +35,7 @@ def expiring(trainer, learner):
         refresher_modules=[refresher_module],
     )
     services.enrolment_self_create(actor=learner, course=course)
-    for version in LessonVersion.objects.filter(
-        module_version__module__course=course,
-        module_version__module__current_version=F("module_version"),
-        language="",
-    ).select_related("module_version__module__course"):
-        services.lesson_complete(actor=learner, lesson_version=version)
+    complete_lessons(learner, course)
     certificate = Certificate.objects.get(user=learner)
     expires = timezone.localdate() + datetime.timedelta(days=12)
     Certificate.objects.filter(pk=certificate.pk).update(expires_on=expires)
