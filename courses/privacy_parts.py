@@ -3,6 +3,7 @@ Registered in CoursesConfig.ready()."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -14,12 +15,15 @@ from .models import (
     LessonProgress,
     ModuleProgress,
     QuizAttempt,
+    Refresher,
+    Reminder,
 )
 
 DESCRIBES = _(
     "Your enrolments and due dates, lesson and module progress, quiz attempts and answers, "
-    "triage drill answers, certificates, content preferences, and the courses you are staff "
-    "on. Course content you wrote or published stays, with your name as its author."
+    "triage drill answers, certificates and their renewals, refreshers, reminders sent to "
+    "you or about you, content preferences, and the courses you are staff on. Course "
+    "content you wrote or published stays, with your name as its author."
 )
 
 
@@ -33,6 +37,7 @@ def courses_data_export(user) -> dict:
             {
                 "course": e.course.title,
                 "how": e.source,
+                "state": e.state,
                 "due_on": _when(e.due_on),
                 "enrolled_at": _when(e.enrolled_at),
                 "started_at": _when(e.started_at),
@@ -77,9 +82,32 @@ def courses_data_export(user) -> dict:
                 "code": c.code,
                 "issued_at": _when(c.issued_at),
                 "expires_on": _when(c.expires_on),
+                "cycle": c.cycle,
                 "revoked_at": _when(c.revoked_at),
             }
             for c in Certificate.objects.filter(user=user)
+        ],
+        "refreshers": [
+            {
+                "course": r.course.title,
+                "kind": r.kind,
+                "what_changed": r.summary,
+                "due_on": _when(r.due_on),
+                "completed_at": _when(r.completed_at),
+            }
+            for r in Refresher.objects.filter(user=user).select_related("course")
+        ],
+        "reminders": [
+            {
+                "course": r.course.title,
+                "kind": r.kind,
+                "about_you": r.learner_id == user.pk,
+                "due_on": _when(r.due_on),
+                "sent_at": _when(r.sent_at),
+            }
+            for r in Reminder.objects.filter(Q(learner=user) | Q(recipient=user))
+            .select_related("course")
+            .order_by("pk")
         ],
         "preferences": [
             {"always_warn": p.always_warn, "blur_images": p.blur_images}
@@ -95,7 +123,9 @@ def courses_data_export(user) -> dict:
 def courses_data_erase(user) -> None:
     """Erase the person's learning records. Certificates go too: after erasure their codes
     no longer verify, which is what the person asked for."""
+    Reminder.objects.filter(Q(learner=user) | Q(recipient=user)).delete()
     for model in (
+        Refresher,
         QuizAttempt,
         DrillAttempt,
         LessonProgress,

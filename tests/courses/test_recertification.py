@@ -346,3 +346,31 @@ def test_a_newer_change_replaces_an_open_refresher_of_the_same_module(learner, c
     assert first.cancelled_at is not None and second.is_open
     assert second.restore_expires_on == first.restore_expires_on  # carried over
     assert second.items.count() == 3  # both changes, counted from what was learnt
+
+
+# --- Privacy -------------------------------------------------------------------------------
+
+
+def test_export_and_erase_cover_refreshers_and_reminders(learner, course, trainer, supervisor):
+    from courses.privacy_parts import courses_data_erase, courses_data_export
+
+    certify(learner, course)
+    publish_change(trainer, course.modules.order_by("position").first())
+    Reminder.objects.create(
+        recipient=supervisor,
+        learner=learner,
+        course=course,
+        kind="due",
+        is_escalation=True,
+        due_on=timezone.localdate(),
+        step=-1,
+        planned_for=timezone.localdate(),
+    )
+
+    exported = courses_data_export(learner)
+
+    assert exported["refreshers"][0]["what_changed"].startswith("New legal rule")
+    assert {r["kind"] for r in exported["reminders"]} == {"refresher", "due"}
+    courses_data_erase(learner)
+    assert not Refresher.objects.filter(user=learner).exists()
+    assert not Reminder.objects.filter(learner=learner).exists()

@@ -7,6 +7,8 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from courses import services
@@ -283,3 +285,57 @@ def test_planning_is_a_handful_of_queries_whatever_the_size(
         services.reminders_plan(today=TODAY)
 
     assert Reminder.objects.filter(is_escalation=False).count() == 60
+
+
+# --- Admin --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site_admin(platform_admin):
+    platform_admin.is_staff = True
+    platform_admin.is_superuser = True
+    platform_admin.save()
+    return platform_admin
+
+
+@pytest.mark.parametrize("model", ["refresherpolicy", "refresher", "reminder"])
+def test_admin_changelists_open(client, site_admin, model):
+    client.force_login(site_admin)
+
+    assert client.get(reverse(f"admin:courses_{model}_changelist")).status_code == 200
+
+
+def _dead_row(learner, course):
+    certified(learner, course, expires_on=days(7))
+    services.reminders_plan(today=TODAY)
+    Reminder.objects.update(dead_at=timezone.now(), attempts=3)
+    return Reminder.objects.get()
+
+
+def test_admin_retry_puts_a_given_up_reminder_back(client, site_admin, learner, course):
+    row = _dead_row(learner, course)
+    client.force_login(site_admin)
+
+    client.post(
+        reverse("admin:courses_reminder_changelist"),
+        {"action": "reminders_retry", "_selected_action": [row.pk]},
+    )
+
+    row.refresh_from_db()
+    assert row.dead_at is None and row.attempts == 0
+    assert send_all() == {"sent": 1, "not_needed": 0}
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("platform_admin", True), ("trainer", False), ("supervisor", False), ("learner", False)],
+)
+def test_retry_permission_matrix(request, learner, course, who, allowed):
+    row = _dead_row(learner, course)
+    actor = request.getfixturevalue(who)
+
+    if allowed:
+        assert services.reminders_retry(actor=actor, ids=[row.pk]) == 1
+    else:
+        with pytest.raises(PermissionDenied):
+            services.reminders_retry(actor=actor, ids=[row.pk])
