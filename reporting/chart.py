@@ -9,7 +9,7 @@ from dataclasses import dataclass
 WIDTH = 640
 HEIGHT = 260
 LEFT = 44
-RIGHT = 12
+RIGHT = 32
 TOP = 12
 BOTTOM = 40
 
