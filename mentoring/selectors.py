@@ -248,9 +248,10 @@ def _next_session_subquery():
     )
 
 
-def mentoring_overview_for(*, user: User) -> dict:
+def mentoring_overview_for(*, user: User, with_past: bool = True) -> dict:
     """The person's own mentoring: pairs as mentee and as mentor, open proposals to answer,
-    next and last sessions annotated. A fixed number of queries."""
+    next and last sessions annotated, and (unless with_past is off, as on the dashboard)
+    ended pairings. A fixed number of queries."""
     rows = list(
         mentor_assignment_list_for_pair(user=user)
         .filter(status__in=[*OPEN])
@@ -271,7 +272,9 @@ def mentoring_overview_for(*, user: User) -> dict:
             mentor_assignment_list_for_pair(user=user)
             .exclude(status__in=[*OPEN])
             .order_by("-proposed_at")[:20]
-        ),
+        )
+        if with_past
+        else [],
     }
 
 
@@ -588,7 +591,7 @@ def calendar_feed_events_for(*, user: User) -> QuerySet[Event]:
 
 def mentoring_dashboard_for(*, user: User) -> dict:
     """My mentor, my mentees, proposals to answer, the next session, upcoming events."""
-    overview = mentoring_overview_for(user=user)
+    overview = mentoring_overview_for(user=user, with_past=False)
     next_sessions = [
         a.next_session_at
         for a in overview["as_mentee"] + overview["as_mentor"]
