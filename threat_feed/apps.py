@@ -11,7 +11,11 @@ class ThreatFeedConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.privacy import privacy_register
-        from accounts.registries import dashboard_panel_register, demo_seeder_register
+        from accounts.registries import (
+            audit_action_labels_register,
+            dashboard_panel_register,
+            demo_seeder_register,
+        )
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (registers the rules)
@@ -22,6 +26,22 @@ class ThreatFeedConfig(AppConfig):
 
         notification_kind_register(
             KIND_SOURCE_PAUSED, _("Trends: a source you look after was paused"), "immediate"
+        )
+        audit_action_labels_register(
+            {
+                "threat_feed.item_triage": _("Triaged a trend item"),
+                "threat_feed.item_write": _("Wrote a trend item"),
+                "threat_feed.review_open": _("Opened a curriculum review"),
+                "threat_feed.review_close": _("Closed a curriculum review"),
+                "threat_feed.rule_create": _("Added a tag rule"),
+                "threat_feed.rule_delete": _("Deleted a tag rule"),
+                "threat_feed.rules_apply": _("Suggested tags again for waiting items"),
+                "threat_feed.source_create": _("Added a trend source"),
+                "threat_feed.source_update": _("Changed a trend source"),
+                "threat_feed.source_pause": _("Paused a trend source"),
+                "threat_feed.source_resume": _("Resumed a trend source"),
+                "threat_feed.stix_upload": _("Uploaded a STIX bundle"),
+            }
         )
         notification_kind_register(KIND_REVIEW, _("Trends: curriculum reviews"), "immediate")
         notification_kind_register(KIND_DIGEST, _("Trends: weekly digest"), "immediate")
