@@ -53,3 +53,11 @@ def test_learner_sees_no_wellbeing_overview_or_settings(learner):
 
     assert "/wellbeing/aggregates/" not in urls
     assert "/wellbeing/agency-settings/" not in urls
+
+
+def test_the_menu_has_one_entry_per_section(learner):
+    labels = [str(item["label"]) for item in _nav_for(learner, "/")]
+
+    # Peers and events are tabs of "Mentoring and peers", not entries of their own.
+    assert "Peers" not in labels and "Events" not in labels
+    assert len(labels) == len(set(labels)) <= 6
