@@ -900,6 +900,8 @@ class SupervisorExpiryPanel:
     overdue: list[Enrolment]
     upcoming_total: int
     overdue_total: int
+    # Course updates (change-driven refreshers) past their due date.
+    updates_overdue: list[Refresher] = field(default_factory=list)
 
 
 SUPERVISOR_PANEL_ROWS = 8
@@ -907,8 +909,8 @@ SUPERVISOR_PANEL_ROWS = 8
 
 def supervisor_expiry_panel_for(*, user: User) -> SupervisorExpiryPanel | None:
     """For a supervisor: certificates of their units expiring within 30 days, and overdue
-    or expired training (the first few of each and totals; three queries). None for
-    someone who supervises nobody."""
+    or expired training, and course updates past their due date (the first few of each and
+    totals; four queries). None for someone who supervises nobody."""
     from accounts.selectors import unit_list_supervised_by
 
     units = list(unit_list_supervised_by(user=user).values_list("pk", flat=True))
@@ -940,4 +942,16 @@ def supervisor_expiry_panel_for(*, user: User) -> SupervisorExpiryPanel | None:
         ),
         upcoming_total=totals["upcoming"],
         overdue_total=totals["overdue"],
+        updates_overdue=list(
+            Refresher.objects.filter(
+                user__unit_id__in=units,
+                user__is_active=True,
+                completed_at__isnull=True,
+                cancelled_at__isnull=True,
+                due_on__lt=today,
+            )
+            .exclude(user=user)
+            .select_related("user", "course")
+            .order_by("due_on", "pk")[:SUPERVISOR_PANEL_ROWS]
+        ),
     )

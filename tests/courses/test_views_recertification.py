@@ -276,8 +276,8 @@ def test_supervisor_panel_queries_do_not_grow(
         )
     request = rf.get("/")
     request.user = supervisor
-    # units supervised, totals, upcoming, overdue (plus the supervision lookup)
-    with django_assert_num_queries(5):
+    # units supervised, totals, upcoming, overdue, course updates (and the supervisions)
+    with django_assert_num_queries(6):
         context = supervision_panel_context(request)
     assert context["panel"].upcoming_total == people
 
@@ -299,3 +299,22 @@ def test_refresher_page_queries_do_not_grow_with_its_lessons(client_as, learner,
         return len(ctx.captured_queries)
 
     assert page_queries(1) == page_queries(6)
+
+
+def test_supervisor_panel_lists_course_updates_past_due(
+    client_as, supervisor, learner, course, trainer
+):
+    certify(learner, course, expires_on=in_days(200))
+    module = course.modules.order_by("position").first()
+    lesson = module.lessons.get()
+    lesson.body_md = "Changed."
+    lesson.save()
+    services.module_publish(
+        actor=trainer, module=module, change_summary="New rule.", is_material_change=True
+    )
+    Refresher.objects.update(due_on=in_days(-3))
+
+    page = client_as(supervisor).get(reverse("home")).content.decode()
+
+    assert "Course updates not taken by their due date" in page
+    assert learner.get_full_name() in page
