@@ -33,9 +33,14 @@ class ReadFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
+    """Delivery bookkeeping only. A notification's body, link and key can say more than its
+    title (a wellbeing lead's link names the person who went over the exposure limit), so
+    the admin never shows them."""
+
     list_display = ["title", "user", "kind", "delivery", "created_at", "read_at", "digested_at"]
     list_filter = ["kind", "delivery", ReadFilter, "created_at"]
-    search_fields = ["title", "user__email", "key"]
+    search_fields = ["title", "user__email"]
+    fields = ["user", "kind", "title", "delivery", "created_at", "read_at", "digested_at"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     show_full_result_count = False
@@ -71,17 +76,15 @@ class OutboxStatusFilter(admin.SimpleListFilter):
 class EmailOutboxAdmin(ReadOnlyAdmin):
     list_display = ["subject", "to_email", "status_label", "attempts", "created_at", "sent_at"]
     list_filter = [OutboxStatusFilter, "created_at"]
-    search_fields = ["to_email", "subject", "key"]
+    search_fields = ["to_email", "subject"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     actions = ["retry_dead"]
+    # What delivery needs, not what the email says (see NotificationAdmin).
     fields = [
-        "key",
         "user",
         "to_email",
         "subject",
-        "body_text",
-        "body_html",
         "created_at",
         "claimed_until",
         "attempts",

@@ -45,6 +45,30 @@ def test_outbox_rows_are_read_only_in_the_admin(admin_client_, learner):
     assert admin_client_.get(reverse("admin:notifications_emailoutbox_add")).status_code == 404
 
 
+def test_the_admin_never_shows_what_a_notification_or_email_says_beyond_its_title(
+    admin_client_, learner
+):
+    notification_send(
+        user=learner,
+        kind=IMMEDIATE,
+        title="Hello",
+        body="A body that may name someone",
+        url="/wellbeing/people/4242/",
+    )
+    note, email = Notification.objects.get(), EmailOutbox.objects.get()
+
+    note_page = admin_client_.get(
+        reverse("admin:notifications_notification_change", args=[note.pk])
+    ).content.decode()
+    email_page = admin_client_.get(
+        reverse("admin:notifications_emailoutbox_change", args=[email.pk])
+    ).content.decode()
+
+    for page in (note_page, email_page):
+        assert "4242" not in page
+        assert "A body that may name someone" not in page
+
+
 def test_admin_action_retries_dead_emails(
     admin_client_, learner, django_capture_on_commit_callbacks
 ):
