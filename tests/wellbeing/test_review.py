@@ -47,6 +47,18 @@ def test_an_unknown_status_is_refused_and_changes_nothing(client_as, wellbeing_l
     assert ReviewCase.objects.get(pk=case.pk).status == "new"
 
 
+def test_a_refused_form_that_shows_the_case_again_is_audited_as_a_read(
+    client_as, wellbeing_lead, case
+):
+    from accounts.models import AuditEvent
+
+    client_as(wellbeing_lead).post(
+        reverse("wellbeing:case_status", args=[case.pk]), {"status": "deleted"}
+    )
+
+    assert AuditEvent.objects.filter(action="wellbeing.case_viewed", actor=wellbeing_lead).exists()
+
+
 def test_a_note_is_added_to_the_timeline_and_audited(client_as, wellbeing_lead, case, learner):
     client_as(wellbeing_lead).post(
         reverse("wellbeing:case_note", args=[case.pk]), {"note": "Called; meeting on Friday."}

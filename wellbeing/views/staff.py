@@ -98,12 +98,12 @@ def _case_or_404(user, pk) -> ReviewCase:
 @never_cache
 @login_required
 def case(request, pk: int):
-    item = _case_or_404(request.user, pk)
-    services.review_case_view_record(actor=request.user, case=item, request=request)
-    return _case_page(request, item)
+    return _case_page(request, _case_or_404(request.user, pk))
 
 
 def _case_page(request, item: ReviewCase, *, status_form=None, note_form=None, follow_form=None):
+    # Every showing of the case is a read of it, also when a form comes back with errors.
+    services.review_case_view_record(actor=request.user, case=item, request=request)
     checkin = item.checkin
     person = item.person
     others = [c for c in selectors.review_case_list_for_person(person=person) if c.pk != item.pk]
