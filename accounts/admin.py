@@ -143,10 +143,8 @@ class UserAdmin(DjangoUserAdmin):
         )
 
 
-class GrantedThroughTheAppAdmin(admin.ModelAdmin):
-    """Supervision and wellbeing coverage open other people's records (training reports,
-    wellbeing answers): they are granted on the person page of the app, through services that
-    audit the grant and refuse to let anyone cover or supervise themself. Here: read-only."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through services (audited, with their rules): the admin looks."""
 
     def has_add_permission(self, request):
         return False
@@ -158,21 +156,24 @@ class GrantedThroughTheAppAdmin(admin.ModelAdmin):
         return False
 
 
+# Supervision and wellbeing coverage open other people's records (training reports, wellbeing
+# answers): they are granted on the person page of the app, through services that audit the
+# grant and refuse to let anyone cover or supervise themself.
 @admin.register(Supervision)
-class SupervisionAdmin(GrantedThroughTheAppAdmin):
+class SupervisionAdmin(ReadOnlyAdmin):
     list_display = ["supervisor", "unit", "starts_on", "ends_on"]
     list_filter = ["unit__agency"]
 
 
 @admin.register(WellbeingCoverage)
-class WellbeingCoverageAdmin(GrantedThroughTheAppAdmin):
+class WellbeingCoverageAdmin(ReadOnlyAdmin):
     list_display = ["lead", "agency", "starts_on", "ends_on"]
     list_filter = ["agency"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: audit rows are append-only."""
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Audit rows are append-only."""
 
     list_display = ["at", "actor_label", "action", "target_type", "target_label", "ip_address"]
     list_filter = ["action", "target_type"]
@@ -182,33 +183,15 @@ class AuditEventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.audit_event_list_without_confidential(super().get_queryset(request))
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ErasureRequest)
-class ErasureRequestAdmin(admin.ModelAdmin):
-    """Read-only: decisions are taken on the in-app page, which asks for confirmation and
+class ErasureRequestAdmin(ReadOnlyAdmin):
+    """Decisions are taken on the in-app page, which asks for confirmation and
     re-authentication and runs every app's eraser."""
 
     list_display = ["user", "agency", "status", "requested_at", "decided_at", "decided_by"]
     list_filter = ["status", "agency"]
     search_fields = ["user__email", "user__full_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JobRun)
