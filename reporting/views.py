@@ -61,7 +61,7 @@ def matrix(request):
         "reporting/matrix.html",
         {
             **_context(request, scope, "matrix"),
-            "form": form,
+            "filter_controls": form.controls(with_sort=True, with_status=True),
             "filters": filters,
             "report": report,
             "rows": rows_with_cells_html(report.rows),
@@ -146,7 +146,7 @@ def trends(request):
         "reporting/trends.html",
         {
             **_context(request, scope, "trends"),
-            "form": form,
+            "filter_controls": form.controls(with_sort=False, with_status=False),
             "filters": filters,
             "months": months,
             "chart": chart,
