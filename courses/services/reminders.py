@@ -7,10 +7,10 @@ to supervisors, through the reminder outbox (courses.Reminder, DESIGN section 6)
   and of every unit above it.
 - Dispatch (`reminder_claim` + `reminders_deliver`, in chunk tasks of about 500 rows):
   rows are claimed under SELECT ... FOR UPDATE SKIP LOCKED with a lease and an attempt
-  count, checked again (nothing goes to someone who renewed or completed since), sent
-  through notifications.notification_send with the row's key, and marked handled in the
-  same transaction. A sweeper re-enqueues rows left waiting; a row that keeps killing its
-  worker is given up ("dead") after OUTBOX_MAX_ATTEMPTS.
+  count, checked again (nothing goes to someone who renewed or completed since), sent as
+  notifications keyed by the row (`notices_send`: notification_send's rules, in bulk), and
+  marked handled in the same transaction. A sweeper re-enqueues rows left waiting; a row
+  that keeps killing its worker is given up ("dead") after OUTBOX_MAX_ATTEMPTS.
 """
 
 from __future__ import annotations
@@ -554,6 +554,8 @@ def reminders_deliver(*, ids: Sequence[int]) -> dict[str, int]:
             unit_id = row.learner.unit_id
             if row.is_escalation and row.recipient_id not in bosses.get(unit_id or 0, set()):
                 needed = False  # no longer their supervisor
+            if not row.recipient.is_active:
+                needed = False
             if not needed:
                 not_needed.append(row.pk)
             elif row.is_escalation:

@@ -339,3 +339,13 @@ def test_retry_permission_matrix(request, learner, course, who, allowed):
     else:
         with pytest.raises(PermissionDenied):
             services.reminders_retry(actor=actor, ids=[row.pk])
+
+
+def test_nothing_goes_to_someone_whose_account_was_disabled(learner, course):
+    certified(learner, course, expires_on=days(7))
+    services.reminders_plan(today=TODAY)
+    learner.is_active = False
+    learner.save(update_fields=["is_active"])
+
+    assert send_all() == {"sent": 0, "not_needed": 1}
+    assert not Notification.objects.exists()
