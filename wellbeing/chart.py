@@ -50,9 +50,14 @@ def chart_for(instrument: Instrument, checkins: list[CheckIn]) -> dict | None:
         return TOP + plot_h * (1 - (value - low) / span)
 
     count = len(rows)
+    first = rows[0].submitted_at
+    seconds = (rows[-1].submitted_at - first).total_seconds()
 
     def x_of(index: int) -> float:
-        return LEFT + (plot_w / 2 if count == 1 else plot_w * index / (count - 1))
+        # Time runs evenly along the axis: a two-month gap looks like one, not like a day.
+        if not seconds:
+            return LEFT + plot_w / 2
+        return LEFT + plot_w * (rows[index].submitted_at - first).total_seconds() / seconds
 
     series = []
     for n, code in enumerate(codes):
@@ -88,6 +93,7 @@ def chart_for(instrument: Instrument, checkins: list[CheckIn]) -> dict | None:
         "series": series,
         "ticks": ticks,
         "references": [{"value": v, "y": _n(y_of(v))} for v in references if low < v < high],
+        "ref_label_x": WIDTH - RIGHT + 4,
         "labels": labels,
         "first": rows[0].submitted_at,
         "last": rows[-1].submitted_at,
