@@ -463,7 +463,7 @@ EXPORT_TEXT_COLUMNS = 7
 
 
 def export_row_iter(
-    *, scope: ReportScope, filters: ReportFilters, chunk_size: int = 2000
+    *, scope: ReportScope, filters: ReportFilters, chunk_size: int = 5000
 ) -> Iterator[tuple]:
     """Every matching cell as a flat tuple (EXPORT_FIELDS order), streamed from the database
     in chunks (a server-side cursor on PostgreSQL), so memory stays flat at any size.
