@@ -49,7 +49,8 @@ class Redis:
 
     def start(self) -> None:
         if not shutil.which("redis-server"):
-            sys.exit("redis-server is not installed")
+            print("chaos_reminders: skipped, redis-server is not installed")
+            sys.exit(0)
         self.process = subprocess.Popen(
             [
                 "redis-server",
@@ -251,7 +252,9 @@ def _scenario(name: str, today, redis: Redis, worker: Worker, crash) -> tuple[in
 
 def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("chaos_reminders needs PostgreSQL: set DATABASE_URL=postgres://...")
+        # `make bench` on the embedded default: say why, do not fail the other benchmarks.
+        print("chaos_reminders: skipped, needs PostgreSQL (DATABASE_URL=postgres://...)")
+        return
     import logging
 
     logging.getLogger("courses").setLevel(logging.WARNING)  # the sweeper's notes
