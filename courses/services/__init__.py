@@ -64,6 +64,7 @@ from .recertification import (
     refresher_lessons_record,
     refresher_policy_for,
     refresher_policy_save,
+    refresher_quizzes_pending,
     refresher_renewal_start,
 )
 from .reminders import (
@@ -140,6 +141,7 @@ __all__ = [
     "refresher_notices_plan",
     "refresher_policy_for",
     "refresher_policy_save",
+    "refresher_quizzes_pending",
     "refresher_renewal_start",
     "reminder_claim",
     "reminder_release",

@@ -20,6 +20,7 @@ from ..models import Enrolment, Module, ModuleProgress, QuizAttempt
 from ._common import percent, require
 from .enrolment_state import enrolment_state_refresh
 from .learning import enrolment_completion_check, module_progress_refresh
+from .recertification import refresher_quiz_record, renewal_started_for
 
 SHORT_TEXT_MAX = 300
 _random = random.SystemRandom()
@@ -39,6 +40,10 @@ def quiz_attempt_blocker(*, user: User, module: Module, now=None) -> str | None:
     if version is None or not version.has_quiz:
         return _("This module has no quiz.")
     attempts = QuizAttempt.objects.filter(user=user, module=module, submitted_at__isnull=False)
+    # Renewing the certificate: the quiz is taken again, attempts counted from the renewal.
+    since = renewal_started_for(user=user, module=module)
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
     if attempts.filter(passed=True).exists():
         return _("You have already passed this quiz.")
     if version.attempt_limit and attempts.count() >= version.attempt_limit:
@@ -194,4 +199,5 @@ def quiz_attempt_submit(
             user=actor, course=attempt.module.course
         )
         enrolment_completion_check(enrolment=enrolment)
+        refresher_quiz_record(user=actor, module=attempt.module)
     return attempt

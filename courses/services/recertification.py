@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,7 @@ from ..models import (
     Module,
     ModuleProgress,
     ModuleVersion,
+    QuizAttempt,
     Refresher,
     RefresherLesson,
     RefresherPolicy,
@@ -355,6 +357,70 @@ def _expiry_bring_forward(*, refresher_ids: list[int], due_on: date) -> None:
 # --- Progress and completion --------------------------------------------------------------
 
 
+def _open_renewals(user: User) -> QuerySet[Refresher]:
+    return Refresher.objects.filter(
+        user=user,
+        kind=Refresher.Kind.RENEWAL,
+        completed_at__isnull=True,
+        cancelled_at__isnull=True,
+    )
+
+
+def renewal_started_for(*, user: User, module: Module) -> datetime | None:
+    """When the learner's open renewal covering `module` started (its quiz is then taken
+    again), or None."""
+    return (
+        _open_renewals(user)
+        .filter(items__lesson__module=module)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def refresher_quizzes_pending(refresher: Refresher) -> list[Module]:
+    """Modules of a renewal whose current quiz has not been passed since it started.
+    Change refreshers cover lessons only."""
+    if refresher.kind != Refresher.Kind.RENEWAL:
+        return []
+    modules = list(
+        Module.objects.filter(
+            pk__in=refresher.items.values("lesson__module"), current_version__isnull=False
+        ).select_related("current_version")
+    )
+    passed = set(
+        QuizAttempt.objects.filter(
+            user_id=refresher.user_id,
+            module__in=modules,
+            passed=True,
+            started_at__gte=refresher.created_at,
+        ).values_list("module_id", flat=True)
+    )
+    return [
+        m
+        for m in modules
+        if m.current_version is not None and m.current_version.has_quiz and m.pk not in passed
+    ]
+
+
+def _refreshers_finish(refresher_ids: list[int], now) -> list[Refresher]:
+    """Complete those of `refresher_ids` with every lesson done (and, for a renewal, every
+    quiz passed since it started)."""
+    unfinished = set(
+        RefresherLesson.objects.filter(
+            refresher_id__in=refresher_ids, completed_at__isnull=True
+        ).values_list("refresher_id", flat=True)
+    )
+    done = []
+    for refresher in Refresher.objects.select_for_update().filter(
+        pk__in=[pk for pk in refresher_ids if pk not in unfinished], completed_at__isnull=True
+    ):
+        if refresher_quizzes_pending(refresher):
+            continue
+        refresher_complete(refresher=refresher, now=now)
+        done.append(refresher)
+    return done
+
+
 def refresher_lessons_record(*, user: User, lesson_id: int) -> list[Refresher]:
     """The learner finished `lesson_id`: tick it on their open refreshers and complete those
     that are now done. Returns the refreshers completed now. Precondition: in a transaction."""
@@ -370,18 +436,16 @@ def refresher_lessons_record(*, user: User, lesson_id: int) -> list[Refresher]:
     if not refresher_ids:
         return []
     open_items.update(completed_at=now)
-    unfinished = set(
-        RefresherLesson.objects.filter(
-            refresher_id__in=refresher_ids, completed_at__isnull=True
-        ).values_list("refresher_id", flat=True)
+    return _refreshers_finish(refresher_ids, now)
+
+
+def refresher_quiz_record(*, user: User, module: Module) -> list[Refresher]:
+    """The learner passed `module`'s quiz: complete their open renewals covering it that
+    are now done. Precondition: in a transaction."""
+    ids = list(
+        _open_renewals(user).filter(items__lesson__module=module).values_list("pk", flat=True)
     )
-    done = []
-    for refresher in Refresher.objects.select_for_update().filter(
-        pk__in=[pk for pk in refresher_ids if pk not in unfinished], completed_at__isnull=True
-    ):
-        refresher_complete(refresher=refresher, now=now)
-        done.append(refresher)
-    return done
+    return _refreshers_finish(ids, timezone.now()) if ids else []
 
 
 def refresher_complete(*, refresher: Refresher, now=None) -> Certificate | None:

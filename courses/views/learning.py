@@ -414,6 +414,7 @@ def refresher_detail(request, pk):
             "refresher": refresher,
             "items": items,
             "done": sum(1 for item in items if item.completed_at),
+            "quizzes": services.refresher_quizzes_pending(refresher) if refresher.is_open else [],
         },
     )
 

@@ -374,3 +374,43 @@ def test_export_and_erase_cover_refreshers_and_reminders(learner, course, traine
     courses_data_erase(learner)
     assert not Refresher.objects.filter(user=learner).exists()
     assert not Reminder.objects.filter(learner=learner).exists()
+
+
+# --- Quizzes in a renewal -------------------------------------------------------------------
+
+
+def test_a_renewal_asks_for_the_quiz_again_and_completes_when_passed(learner, trainer):
+    from courses.models import QuizAttempt
+
+    course = published_course(trainer=trainer, modules=1, lessons=1, questions=1)
+    services.refresher_policy_save(
+        actor=trainer, course=course, validity_months=12, window_days=30, expiry_basis="completion"
+    )
+    module = course.modules.get()
+
+    def pass_quiz():
+        attempt = services.quiz_attempt_start(actor=learner, module=module)
+        answers = {
+            q["key"]: [c["key"] for c in q["choices"] if c["correct"]]
+            for q in attempt.module_version.quiz
+        }
+        return services.quiz_attempt_submit(actor=learner, attempt=attempt, answers=answers)
+
+    with time_machine.travel(at(D(2027, 3, 1)), tick=False):
+        services.enrolment_self_create(actor=learner, course=course)
+        take(learner, course)
+        assert pass_quiz().passed
+        assert Certificate.objects.filter(user=learner).count() == 1
+    with time_machine.travel(at(D(2028, 2, 20)), tick=False):
+        services.enrolment_states_advance()
+        refresher = services.refresher_renewal_start(actor=learner, course=course)
+        take(learner, course)
+        refresher.refresh_from_db()
+        assert refresher.completed_at is None  # the quiz is still to pass
+        assert services.refresher_quizzes_pending(refresher) == [module]
+        assert pass_quiz().passed
+
+    refresher.refresh_from_db()
+    assert refresher.completed_at is not None
+    assert Certificate.objects.filter(user=learner).count() == 2
+    assert QuizAttempt.objects.filter(user=learner, passed=True).count() == 2
