@@ -18,7 +18,7 @@ def test_a_registered_label_is_translated():
 
 
 def test_an_unregistered_action_is_made_readable():
-    assert audit_action_label("threat_feed.source_pause") == "threat feed: source pause"
+    assert audit_action_label("some_app.thing_done") == "some app: thing done"
 
 
 def test_a_code_without_an_app_is_shown_as_it_is():
