@@ -394,7 +394,13 @@ def matrix_get(
 
     people = learner_list_filtered(scope=scope, filters=filters)
     if filters.status:
-        matching = cell_list_filtered(scope=scope, filters=filters).filter(user=OuterRef("pk"))
+        # The outer query already holds the scope and the person filters: the correlated
+        # check needs only the cell's own conditions (index on user, then state).
+        matching = required_enrolments().filter(
+            user=OuterRef("pk"), state__in=states_for(filters.status)
+        )
+        if filters.course_id:
+            matching = matching.filter(course_id=filters.course_id)
         people = people.filter(Exists(matching))
     elif filters.course_id:
         people = people.filter(
