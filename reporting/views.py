@@ -41,7 +41,7 @@ def _querystring(filters: selectors.ReportFilters, **extra) -> str:
     return params.urlencode()
 
 
-def _context(request, scope, tab: str) -> dict:
+def _context(request, tab: str) -> dict:
     return {
         "tab": tab,
         "can_see_units": rules.has_perm("reporting.view_unit_rollup", request.user),
@@ -60,7 +60,7 @@ def matrix(request):
         request,
         "reporting/matrix.html",
         {
-            **_context(request, scope, "matrix"),
+            **_context(request, "matrix"),
             "filter_controls": form.controls(with_sort=True, with_status=True),
             "filters": filters,
             "report": report,
@@ -92,7 +92,7 @@ def learner(request, pk: int):
     return render(
         request,
         "reporting/learner.html",
-        {**_context(request, None, "matrix"), "record": record, "today": timezone.localdate()},
+        {**_context(request, "matrix"), "record": record, "today": timezone.localdate()},
     )
 
 
@@ -115,7 +115,7 @@ def units(request):
     return render(
         request,
         "reporting/units.html",
-        {**_context(request, None, "units"), "agency": agency, "rows": rows, "as_of": as_of},
+        {**_context(request, "units"), "agency": agency, "rows": rows, "as_of": as_of},
     )
 
 
@@ -128,7 +128,7 @@ def agencies(request):
     return render(
         request,
         "reporting/agencies.html",
-        {**_context(request, None, "agencies"), "rollup": rollup, "as_of": as_of},
+        {**_context(request, "agencies"), "rollup": rollup, "as_of": as_of},
     )
 
 
@@ -145,7 +145,7 @@ def trends(request):
         request,
         "reporting/trends.html",
         {
-            **_context(request, scope, "trends"),
+            **_context(request, "trends"),
             "filter_controls": form.controls(with_sort=False, with_status=False),
             "filters": filters,
             "months": months,

@@ -106,3 +106,20 @@ def test_page_says_how_old_the_totals_are(client_as, supervisor, unit):
     html = client_as(supervisor).get(reverse("reporting:matrix")).content.decode()
 
     assert "Totals as of" in html
+
+
+def test_admin_action_recounts(admin_client, unit):
+    from reporting.models import StatusCountRefresh
+
+    populate(unit, people=2, courses=1)
+    status_counts_refresh()
+    row = StatusCountRefresh.objects.get()
+
+    response = admin_client.post(
+        reverse("admin:reporting_statuscountrefresh_changelist"),
+        {"action": "recount_now", "_selected_action": [row.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert StatusCountRefresh.objects.get().refreshed_at >= row.refreshed_at
