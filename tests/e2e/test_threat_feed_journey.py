@@ -1,6 +1,7 @@
 """The trends journey in a real browser: an analyst triages an item, a curriculum review
 opens for the module that shares its tag, the trainer closes it with a new version, and a
-learner reads the trend with a link to the module. axe on every page visited."""
+learner certified on the old version gets the change-driven refresher and reads the trend with
+a link to the module. axe on every page visited."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import re
 
 import pytest
 
-from courses.services import module_publish
-from tests.courses.factories import LessonFactory, published_course
+from courses.models import Refresher
+from courses.services import enrolment_self_create, module_publish
+from tests.courses.factories import LessonFactory, complete_lessons, published_course
 from tests.threat_feed.factories import SourceFactory, TopicTagFactory, TrendItemFactory
 from threat_feed.models import CurriculumReview, TrendItem
 
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def world(trainer):
+def world(trainer, learner):
     tag = TopicTagFactory(
         slug="end-to-end-encryption", name="End-to-end encryption", dimension="encryption"
     )
@@ -32,6 +34,9 @@ def world(trainer):
         summary="Referrals from the service are expected to fall; plan around the devices.",
     )
     item.suggested_tags.set([tag])
+    # The learner holds a certificate earned on the module's first version.
+    enrolment_self_create(actor=learner, course=course)
+    complete_lessons(learner, course)
     return {"tag": tag, "module": module, "item": item, "course": course}
 
 
@@ -93,9 +98,21 @@ def test_trend_to_review_to_updated_module(
 
     review.refresh_from_db()
     assert review.status == "closed" and review.module_version == version
+    assert Refresher.objects.filter(user=learner, kind="change").count() == 1
 
-    # A learner reads the trend, with a link to the module's course, on a phone too.
+    # The learner, certified on the old version, finds the course update on the dashboard
+    # and opens it: only the changed lesson, with what changed.
     sign_in(page, learner)
+    page.goto(f"{live_url}/")
+    update = page.get_by_role("link", name="Course update: Encrypted services")
+    update.wait_for()
+    axe_check(page, "dashboard with a course update")
+    update.click()
+    page.get_by_text("A lesson on encryption by default.").first.wait_for()
+    assert page.get_by_text("Encryption by default: what changes").first.is_visible()
+    axe_check(page, "the course update")
+
+    # The learner reads the trend, with a link to the module's course, on a phone too.
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_url}/trends/feed/")
