@@ -23,7 +23,6 @@ NAVIGATION = [
     ("reporting:matrix", _("Training reports"), {r.SUPERVISOR, r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
     ("wellbeing:queue", _("Review queue"), {r.WELLBEING_LEAD}),
     ("wellbeing:aggregates", _("Wellbeing overview"), {r.AGENCY_ADMIN}),
-    ("wellbeing:agency_settings", _("Wellbeing settings"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
     ("accounts:vetting", _("People"), {r.AGENCY_ADMIN, r.PLATFORM_ADMIN}),
 ]
 

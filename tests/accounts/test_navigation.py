@@ -41,11 +41,10 @@ def test_a_page_outside_the_navigation_marks_nothing(learner):
     assert _current(_nav_for(learner, "/accounts/profile/")) == []
 
 
-def test_agency_admin_sees_wellbeing_overview_and_settings(agency_admin):
+def test_agency_admin_sees_the_wellbeing_overview(agency_admin):
     urls = [item["url"] for item in _nav_for(agency_admin, "/")]
 
     assert "/wellbeing/aggregates/" in urls
-    assert "/wellbeing/agency-settings/" in urls
 
 
 def test_learner_sees_no_wellbeing_overview_or_settings(learner):

@@ -165,3 +165,11 @@ def test_an_agency_admin_cannot_pick_another_agency(client_as, agency_admin, oth
     )
 
     assert other_lead.agency.name not in response.content.decode()
+
+
+def test_the_overview_links_an_agency_admin_to_the_wellbeing_settings(
+    client_as, agency_admin, who5
+):
+    page = client_as(agency_admin).get(reverse("wellbeing:aggregates")).content.decode()
+
+    assert reverse("wellbeing:agency_settings") in page
