@@ -96,3 +96,19 @@ def test_trends_page_has_an_svg_chart_and_its_data_table(client_as, supervisor, 
     assert "<svg" in html and 'role="img"' in html and "<polyline" in html
     assert "Completion rate per month (the chart" in html
     assert "Training load" in html
+
+
+def test_chart_coordinates_stay_numbers_in_french(client_as, supervisor, unit):
+    import re
+
+    required(UserFactory(unit=unit, agency=unit.agency), CourseFactory())
+    client = client_as(supervisor)
+    client.cookies["django_language"] = "fr"
+
+    html = client.get(reverse("reporting:trends")).content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+
+    assert "Taux d" in html
+    # Single numbers (x, y, cx...) must keep a dot: "44,0" is not a coordinate.
+    assert not re.search(r' (cx|cy|x|y|x1|x2|y1|y2)="-?\d+,\d', svg)
+    assert re.search(r' cx="\d+\.\d"', svg)
