@@ -8,13 +8,35 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from accounts.registries import dashboard_panel_register, demo_seeder_register
+        from accounts.registries import (
+            audit_action_labels_register,
+            dashboard_panel_register,
+            demo_seeder_register,
+        )
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (registers the rules)
         from .dashboard import learning_panel_context, supervision_panel_context
 
         notification_kind_register("courses.assigned", _("Courses assigned to you"), "immediate")
+        audit_action_labels_register(
+            {
+                "courses.assign": _("Assigned a course"),
+                "courses.certificate_revoke": _("Revoked a certificate"),
+                "courses.course_archive": _("Archived a course"),
+                "courses.course_create": _("Created a course"),
+                "courses.course_publish": _("Published a course"),
+                "courses.module_publish": _("Published a module version"),
+                "courses.module_retire": _("Removed a module from a course"),
+                "courses.refresher_policy_save": _("Changed a refresher policy"),
+                "courses.refreshers_assign": _("Assigned refreshers for a course update"),
+                "courses.reminders_retry": _("Queued given-up reminders again"),
+                "courses.rule_create": _("Added an assignment rule"),
+                "courses.rule_deactivate": _("Stopped an assignment rule"),
+                "courses.staff_add": _("Added course staff"),
+                "courses.staff_remove": _("Removed course staff"),
+            }
+        )
         notification_kind_register("courses.certificate", _("Certificates"), "immediate")
         notification_kind_register(
             "courses.reminder",

@@ -110,3 +110,14 @@ def test_admin_revoke_action_calls_the_service(client, site_admin, learner, cour
 
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
+
+
+def test_course_audit_actions_have_readable_labels():
+    from django.utils import translation
+
+    from accounts.registries import audit_action_label
+
+    with translation.override("en"):
+        assert audit_action_label("courses.refresher_policy_save") == "Changed a refresher policy"
+    with translation.override("fr"):
+        assert audit_action_label("courses.refreshers_assign").startswith("A attribué")
