@@ -22,7 +22,9 @@ ALLOWED = {
 
 @pytest.mark.parametrize("role", sorted(ALLOWED))
 @pytest.mark.parametrize("page", PAGES)
-def test_report_pages_by_role(request, client_as, role, page):
+def test_report_pages_by_role(db, request, client_as, role, page):
+    # `db` up front: the role fixtures come dynamically, and pytest-django orders a test
+    # without a static db fixture after the transactional ones (whose flush drops the groups).
     user = request.getfixturevalue(role)
 
     response = client_as(user).get(reverse(f"reporting:{page}"))
