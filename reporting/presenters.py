@@ -1,6 +1,6 @@
 """HTML for the matrix cells, built in Python.
 
-A page of 50 people by 40 courses is 2,000 cells; through template tags and includes that
+A page of 25 people by 40 courses is 1,000 cells; through template tags and includes that
 took seconds, here it takes milliseconds. Every value is escaped (django.utils.html.escape),
 dates are localised once per distinct date, words are looked up once per page, and equal
 cells are rendered once.

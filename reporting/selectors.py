@@ -36,7 +36,7 @@ from .statuses import (
     status_of,
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 SORTS = ("name", "-name", "unit", "profession", "overdue")
 EXPOSURE_LOAD_MIN_LEVEL = 2
 LOAD_WEEKS = 8
