@@ -118,8 +118,9 @@ def _insert_select(
         value for day, step in zip(days, by_date.values(), strict=True) for value in (day, step)
     ]
     columns = ", ".join(_column(Reminder, name) for name in _REMINDER_COLUMNS)
+    # Identifiers come from model metadata and are quoted; every value is a parameter.
     sql = (
-        f"INSERT INTO {ops.quote_name(Reminder._meta.db_table)} ({columns}) "  # noqa: S608
+        f"INSERT INTO {ops.quote_name(Reminder._meta.db_table)} ({columns}) "  # noqa: S608  # nosec B608
         f"SELECT t.{user}, t.{user}, t.{course}, %s, %s, t.{due}, CASE t.{due} {case} END, "
         f"{refresher}, %s, %s, 0, '', '' FROM {ops.quote_name(table)} t "
         f"WHERE {where} AND t.{due} IN ({', '.join('%s' for _day in days)}) "
