@@ -72,7 +72,8 @@ class ReportFilterForm(forms.Form):
         assert isinstance(unit_field, forms.ModelChoiceField)
         assert isinstance(course_field, forms.ModelChoiceField)
         unit_field.queryset = unit_list_in_scope(scope=scope)
-        course_field.queryset = course_list_reportable()
+        # Only what an <option> shows: the full rows carry long descriptions.
+        course_field.queryset = course_list_reportable().only("pk", "title")
 
     def filters(self) -> ReportFilters:
         """The valid filters; an invalid value (a forged id, an unknown status) is dropped

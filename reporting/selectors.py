@@ -191,6 +191,37 @@ def status_counts_as_of() -> datetime.datetime | None:
     return next(iter(row), None)
 
 
+def uses_status_counts(filters: ReportFilters, as_of: datetime.datetime | None) -> bool:
+    """Whether totals come from the roll-up table: once built, and unless a name search is
+    asked (names are not in it)."""
+    return as_of is not None and not filters.query
+
+
+def status_count_rows(*, scope: ReportScope, filters: ReportFilters) -> QuerySet:
+    """The roll-up table's rows within the scope and filters (no name search)."""
+    from .models import StatusCount
+
+    rows = StatusCount.objects.all()
+    if not scope.everyone:
+        condition = Q(pk__in=[])
+        if scope.agency_id:
+            condition |= Q(agency_id=scope.agency_id)
+        if scope.unit_paths:
+            condition |= Q(unit__in=Unit.objects.filter(scope.unit_q()))
+        rows = rows.filter(condition)
+    if filters.unit is not None:
+        rows = rows.filter(unit__path__startswith=filters.unit.path)
+    if filters.profession_id:
+        rows = rows.filter(profession_id=filters.profession_id)
+    if filters.country_id:
+        rows = rows.filter(agency__country_id=filters.country_id)
+    if filters.course_id:
+        rows = rows.filter(course_id=filters.course_id)
+    if filters.status:
+        rows = rows.filter(state__in=states_for(filters.status))
+    return rows
+
+
 def status_groups(
     *,
     scope: ReportScope,
@@ -201,29 +232,14 @@ def status_groups(
     """Required-course counts grouped `by` ("agency", "unit", "course") and state, within the
     scope and filters. From the roll-up table when it has been built (`as_of`) and no name
     search is asked (names are not in it); otherwise grouped live. One query either way."""
-    if as_of is not None and not filters.query:
-        from .models import StatusCount
-
-        rows = StatusCount.objects.all()
-        if not scope.everyone:
-            condition = Q(pk__in=[])
-            if scope.agency_id:
-                condition |= Q(agency_id=scope.agency_id)
-            if scope.unit_paths:
-                condition |= Q(unit__in=Unit.objects.filter(scope.unit_q()))
-            rows = rows.filter(condition)
-        if filters.unit is not None:
-            rows = rows.filter(unit__path__startswith=filters.unit.path)
-        if filters.profession_id:
-            rows = rows.filter(profession_id=filters.profession_id)
-        if filters.country_id:
-            rows = rows.filter(agency__country_id=filters.country_id)
-        if filters.course_id:
-            rows = rows.filter(course_id=filters.course_id)
-        if filters.status:
-            rows = rows.filter(state__in=states_for(filters.status))
+    if uses_status_counts(filters, as_of):
         fields = [GROUP_KEYS[key] for key in by]
-        grouped = rows.values(*fields, "state").annotate(count=Sum("n")).order_by()
+        grouped = (
+            status_count_rows(scope=scope, filters=filters)
+            .values(*fields, "state")
+            .annotate(count=Sum("n"))
+            .order_by()
+        )
         return [
             {**{key: row[GROUP_KEYS[key]] for key in by}, "state": row["state"], "n": row["count"]}
             for row in grouped
@@ -377,20 +393,25 @@ def matrix_get(
     people with at least one cell in that status.
     """
     as_of = status_counts_as_of()
-    groups = status_groups(
-        scope=scope, filters=replace_status(filters, ""), by=("unit", "course"), as_of=as_of
-    )
+    totals_filters = replace_status(filters, "")
+    if uses_status_counts(totals_filters, as_of):
+        # Counted per unit only (a hundred rows, not one per unit and course); the columns
+        # are the courses with a count in the same rows, as a subquery of the Course query.
+        groups = status_groups(scope=scope, filters=totals_filters, by=("unit",), as_of=as_of)
+        counted = status_count_rows(scope=scope, filters=totals_filters)
+        course_q = Q(pk__in=counted.values("course_id"))
+    else:
+        groups = status_groups(
+            scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
+        )
+        course_q = Q(pk__in={group["course"] for group in groups})
     summary = StatusCounts()
     per_unit: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
-    course_ids: set[int] = set()
     for group in groups:
         status = status_of(group["state"])
         summary.add(status, group["n"])
         per_unit[group["unit"]].add(status, group["n"])
-        course_ids.add(group["course"])
-    columns = list(
-        Course.objects.filter(pk__in=course_ids).only("pk", "title").order_by("title", "pk")
-    )
+    columns = list(Course.objects.filter(course_q).only("pk", "title").order_by("title", "pk"))
 
     people = learner_list_filtered(scope=scope, filters=filters)
     if filters.status:
@@ -440,7 +461,11 @@ def _matrix_rows(people: list[User], columns: list[Course]) -> list[MatrixRow]:
     position = {course.pk: i for i, course in enumerate(columns)}
     cells: dict[int, list[MatrixCell | None]] = {p.pk: [None] * len(columns) for p in people}
     if people and columns:
-        found = required_enrolments().filter(user_id__in=list(cells), course_id__in=list(position))
+        found = (
+            required_enrolments()
+            .filter(user_id__in=list(cells), course_id__in=list(position))
+            .order_by()  # one cell per (user, course): no need to sort them
+        )
         for row in found.values_list(*CELL_FIELDS):
             user_id, course_id, *values = row
             cells[user_id][position[course_id]] = MatrixCell(*values)
