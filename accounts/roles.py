@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 # Group names are stable identifiers (also used by the data migration); labels are translated.
@@ -66,16 +67,34 @@ def user_roles(user) -> Roles:
     if cached is not None:
         return cached
     names = {LEARNER}
-    names.update(g for g in user.groups.values_list("name", flat=True) if g in GLOBAL_ROLE_GROUPS)
+    for group, supervises, covers in _role_rows(user):
+        if group in GLOBAL_ROLE_GROUPS:
+            names.add(group)
+        if supervises:
+            names.add(SUPERVISOR)
+        if covers:
+            names.add(WELLBEING_LEAD)
     if user.is_superuser:
         names.add(PLATFORM_ADMIN)
-    if user.supervisions.current().exists():
-        names.add(SUPERVISOR)
-    if user.wellbeing_coverages.current().exists():
-        names.add(WELLBEING_LEAD)
     roles = Roles(frozenset(names))
     user._lms_roles = roles
     return roles
+
+
+def _role_rows(user):
+    """Groups, a current supervision and a current wellbeing coverage in one query (every page
+    asks): one row per group (a single row with None when there is none), each carrying the
+    two flags."""
+    from .models import Supervision, User, WellbeingCoverage
+
+    return (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            supervises=Exists(Supervision.objects.current().filter(supervisor=OuterRef("pk"))),
+            covers=Exists(WellbeingCoverage.objects.current().filter(lead=OuterRef("pk"))),
+        )
+        .values_list("groups__name", "supervises", "covers")
+    )
 
 
 def user_requires_mfa(user) -> bool:
