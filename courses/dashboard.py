@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from accounts.roles import SUPERVISOR, user_roles
+
 from .selectors import learning_summary_for, supervisor_expiry_panel_for
 
 
@@ -16,7 +18,9 @@ def supervision_panel_context(request) -> dict | None:
     """Supervisors: upcoming expiries and overdue training in their units (the full report
     is the reporting app's)."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # The roles are already known for this request: someone who supervises nobody costs no
+    # query here (the supervisor role is exactly "a current supervision").
+    if user is None or SUPERVISOR not in user_roles(user):
         return None
     panel = supervisor_expiry_panel_for(user=user)
     if panel is None:

@@ -7,6 +7,7 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 import rules
 from django.conf import settings
@@ -326,7 +327,13 @@ class LessonPage:
     previous: OutlineLesson | None
     next: OutlineLesson | None
     progress: LessonProgress | None
-    preference: LearnerPreference
+    user: User
+
+    @cached_property
+    def preference(self) -> LearnerPreference:
+        """Read only for lessons with a content warning (the only ones it changes), so most
+        lessons cost one query less."""
+        return learner_preference_get(user=self.user)
 
     @property
     def completed(self) -> bool:
@@ -367,7 +374,6 @@ def lesson_page_get(*, user: User, slug: str, lesson_id: int, language: str) -> 
     version = LessonVersion.objects.get(pk=outline.version.pk)
     previous, following = page.neighbours(lesson_id)
     progress = page.progress_rows.get(lesson_id)
-    preference = LearnerPreference.objects.filter(user=user).first() or LearnerPreference(user=user)
     return LessonPage(
         page=page,
         version=version,
@@ -375,7 +381,7 @@ def lesson_page_get(*, user: User, slug: str, lesson_id: int, language: str) -> 
         previous=previous,
         next=following,
         progress=progress,
-        preference=preference,
+        user=user,
     )
 
 

@@ -232,14 +232,6 @@ def user_list_mentorable_by(*, actor: User) -> QuerySet[User]:
     return base.filter(condition).exclude(pk=actor.pk).order_by("full_name", "email")
 
 
-def _last_session_subquery():
-    return Subquery(
-        MentoringSession.objects.filter(assignment=OuterRef("pk"), starts_at__lte=timezone.now())
-        .order_by("-starts_at")
-        .values("starts_at")[:1]
-    )
-
-
 def _next_session_subquery():
     return Subquery(
         MentoringSession.objects.filter(assignment=OuterRef("pk"), starts_at__gt=timezone.now())
@@ -250,14 +242,13 @@ def _next_session_subquery():
 
 def mentoring_overview_for(*, user: User, with_past: bool = True) -> dict:
     """The person's own mentoring: pairs as mentee and as mentor, open proposals to answer,
-    next and last sessions annotated, and (unless with_past is off, as on the dashboard)
+    the next session annotated, and (unless with_past is off, as on the dashboard)
     ended pairings. A fixed number of queries."""
     rows = list(
         mentor_assignment_list_for_pair(user=user)
         .filter(status__in=[*OPEN])
-        .annotate(
-            last_session_at=_last_session_subquery(), next_session_at=_next_session_subquery()
-        )
+        # Only the next session is shown (overview and dashboard): one subquery, not two.
+        .annotate(next_session_at=_next_session_subquery())
         .order_by("-proposed_at")
     )
     return {

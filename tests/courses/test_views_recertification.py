@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import user_roles
 from courses import services
 from courses.dashboard import supervision_panel_context
 from courses.models import Certificate, Enrolment, Refresher, RefresherPolicy
@@ -276,6 +277,7 @@ def test_supervisor_panel_queries_do_not_grow(
         )
     request = rf.get("/")
     request.user = supervisor
+    user_roles(supervisor)  # known before any panel in a real request (the MFA middleware)
     # units supervised, totals, upcoming, overdue, course updates (and the supervisions)
     with django_assert_num_queries(6):
         context = supervision_panel_context(request)
