@@ -46,6 +46,17 @@ def _options_html(options: list[tuple[str, Any, bool]]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
+def _model_choices(field: forms.ModelChoiceField) -> list[tuple[Any, Any]]:
+    """The field's choices from one plain SELECT: Django's ModelChoiceIterator streams
+    through a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips
+    per select). Same values (the pk) and labels as the iterator gives."""
+    choices: list[tuple[Any, Any]] = [] if field.empty_label is None else [("", field.empty_label)]
+    queryset = field.queryset
+    assert queryset is not None  # every model field of this form is given one
+    choices += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in queryset]
+    return choices
+
+
 class ReportFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or email"), required=False, max_length=100)
     unit = UnitChoiceField(
@@ -130,7 +141,11 @@ class ReportFilterForm(forms.Form):
             if isinstance(field, forms.ChoiceField):
                 if name == "sort" and not current:
                     current = "name"
-                choices = cast(Iterable[tuple[Any, Any]], field.choices)
+                choices: Iterable[tuple[Any, Any]]
+                if isinstance(field, forms.ModelChoiceField):
+                    choices = _model_choices(field)
+                else:
+                    choices = cast(Iterable[tuple[Any, Any]], field.choices)
                 control["options"] = [
                     (str(value), label, str(value) == current) for value, label in choices
                 ]
