@@ -7,8 +7,8 @@ from accounts.roles import SUPERVISOR, WELLBEING_LEAD, user_roles
 
 from . import interpret
 from .selectors import (
-    adjustment_active_for,
-    checkin_list_own,
+    adjustment_is_active_for,
+    checkin_latest_own,
     due_list_for,
     review_queue_counts,
     team_status_for,
@@ -21,12 +21,14 @@ def person_panel(request) -> dict | None:
     user = request.user
     if not (user.is_authenticated and user.agency_id):
         return None
-    last = checkin_list_own(person=user).first()
+    # The panel shows the latest check-in's date and level, and only whether an adjustment
+    # is recommended: no review case, no flag details (cheaper queries on every home page).
+    last = checkin_latest_own(person=user)
     return {
         "due": due_list_for(person=user),
         "last": last,
         "last_summary": interpret.summary_for(last) if last else None,
-        "adjustment": adjustment_active_for(person=user),
+        "adjustment": adjustment_is_active_for(person=user),
     }
 
 

@@ -109,6 +109,11 @@ def checkin_list_own(*, person: User) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(person=person).select_related("instrument", "review_case")
 
 
+def checkin_latest_own(*, person: User) -> CheckIn | None:
+    """The person's latest check-in with its instrument (for the home-page panel)."""
+    return CheckIn.objects.filter(person=person).select_related("instrument").first()
+
+
 def checkin_list_visible_to(*, user: User) -> QuerySet[CheckIn]:
     """Queryset twin of wellbeing.view_checkin: own check-ins and those of people in the
     agencies `user` covers as a lead (never their own twice)."""
@@ -234,6 +239,10 @@ def adjustment_active_for(*, person: User) -> AdjustmentFlag | None:
         .select_related("set_by")
         .first()
     )
+
+
+def adjustment_is_active_for(*, person: User) -> bool:
+    return AdjustmentFlag.objects.filter(person=person, cleared_at__isnull=True).exists()
 
 
 def access_list_for(*, person: User) -> QuerySet:
