@@ -8,7 +8,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Supervisor reporting")
 
     def ready(self) -> None:
-        from accounts.registries import demo_seeder_register
+        from accounts.registries import audit_action_labels_register, demo_seeder_register
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (registers the rules)
@@ -20,3 +20,10 @@ class ReportingConfig(AppConfig):
             "reporting.monthly", _("Monthly training report (supervisors)"), "immediate"
         )
         demo_seeder_register(name="reporting", seed=seed_reporting, order=40)
+        audit_action_labels_register(
+            {
+                "reporting.learner_record_view": _("Opened the training record"),
+                "reporting.export_csv": _("Downloaded a training report (CSV)"),
+                "reporting.export_xlsx": _("Downloaded a training report (XLSX)"),
+            }
+        )

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.exports import FORMULA_STARTS
 from accounts.models import User
 from accounts.services import audit_record, job_run_claim, job_run_finish
 
@@ -43,17 +44,7 @@ logger = logging.getLogger(__name__)
 
 MONTHLY_KIND = "reporting.monthly"
 MONTHLY_JOB = "reporting.monthly_report"
-# Cells a spreadsheet would read as a formula (CWE-1236). A leading apostrophe makes them
-# text in Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ROWS_PER_CHUNK = 500
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """`value`, with a leading apostrophe if a spreadsheet would run it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _require(actor: User, perm: str, obj: Any = None) -> None:

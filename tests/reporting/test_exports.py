@@ -9,8 +9,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from accounts.exports import spreadsheet_safe
 from accounts.models import AuditEvent
-from reporting.services import spreadsheet_safe
 from tests.courses.factories import CourseFactory
 from tests.factories import UnitFactory, UserFactory
 
