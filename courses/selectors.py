@@ -488,6 +488,9 @@ def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSum
         .order_by("due_on", "-enrolled_at")
     )
     open_ones = [e for e in enrolments if not e.completed_at]
+    # A course due soon is listed there only, not again under "assigned" or "in progress".
+    due_soon = [e for e in open_ones if e.due_on and e.due_on <= soon]
+    not_due_soon = [e for e in open_ones if e not in due_soon]
     renewing = (Enrolment.State.WINDOW_OPEN, Enrolment.State.EXPIRED)
     return LearningSummary(
         renewals=sorted(
@@ -495,9 +498,9 @@ def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSum
             key=lambda e: e.expires_on or today,
         ),
         refreshers=refresher_list_open_for(user=user),
-        assigned=[e for e in open_ones if not e.started_at],
-        in_progress=[e for e in open_ones if e.started_at],
-        due_soon=[e for e in open_ones if e.due_on and e.due_on <= soon],
+        assigned=[e for e in not_due_soon if not e.started_at],
+        in_progress=[e for e in not_due_soon if e.started_at],
+        due_soon=due_soon,
         completed=sorted(
             (e for e in enrolments if e.completed_at),
             key=lambda e: e.completed_at or timezone.now(),

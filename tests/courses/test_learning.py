@@ -379,3 +379,26 @@ def test_learner_preference_set_updates_in_place(learner):
     preference = services.learner_preference_set(actor=learner, always_warn=False, blur_images=True)
 
     assert (preference.always_warn, preference.blur_images) == (False, True)
+
+
+def test_a_course_due_soon_is_listed_only_under_due_soon(learner, trainer):
+    from django.utils import timezone
+
+    from courses.models import Enrolment
+    from courses.selectors import learning_summary_for
+
+    from .factories import published_course
+
+    soon, later = published_course(trainer=trainer), published_course(trainer=trainer)
+    today = timezone.localdate()
+    Enrolment.objects.create(
+        user=learner, course=soon, source="assigned", due_on=today + datetime.timedelta(days=3)
+    )
+    Enrolment.objects.create(
+        user=learner, course=later, source="assigned", due_on=today + datetime.timedelta(days=90)
+    )
+
+    summary = learning_summary_for(user=learner)
+
+    assert [e.course_id for e in summary.due_soon] == [soon.pk]
+    assert [e.course_id for e in summary.assigned] == [later.pk]
