@@ -102,3 +102,46 @@ def audit_action_label(action: str) -> str:
         return str(label)
     app, _dot, verb = action.partition(".")
     return f"{app.replace('_', ' ')}: {verb.replace('_', ' ')}" if verb else action
+
+
+# Parts of a person's training record that other apps hold (a mentor's sign-off of a practical
+# competency, CPD hours from events). The supervisor's training record shows every registered
+# part without importing the apps that hold them.
+@dataclass(frozen=True)
+class TrainingRecordPart:
+    name: str
+    title: Any
+    columns: tuple[Any, ...]
+    # person -> rows of cells; the first cell of a row names it.
+    rows: Callable[[Any], list[tuple]]
+    empty: Any
+    order: int = 100
+
+
+_record_parts: dict[str, TrainingRecordPart] = {}
+
+
+def training_record_part_register(
+    *,
+    name: str,
+    title: Any,
+    columns: tuple[Any, ...],
+    rows: Callable[[Any], list[tuple]],
+    empty: Any,
+    order: int = 100,
+) -> None:
+    _record_parts[name] = TrainingRecordPart(name, title, columns, rows, empty, order)
+
+
+def training_record_parts_for(person) -> list[dict]:
+    """Each registered part with its rows for `person`: one query or so per part."""
+    return [
+        {
+            "name": part.name,
+            "title": part.title,
+            "columns": part.columns,
+            "rows": part.rows(person),
+            "empty": part.empty,
+        }
+        for part in sorted(_record_parts.values(), key=lambda p: (p.order, p.name))
+    ]

@@ -15,11 +15,31 @@ class MentoringConfig(AppConfig):
             audit_action_labels_register,
             dashboard_panel_register,
             demo_seeder_register,
+            training_record_part_register,
         )
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (registers the rules)
+        from .selectors import training_record_competency_rows, training_record_event_rows
 
+        # Evidence for the training record: what a mentor observed, and CPD from events. Never
+        # goals, sessions or notes, which stay with the pair.
+        training_record_part_register(
+            name="mentoring.competencies",
+            title=_("Practical competencies observed by a mentor"),
+            columns=(_("Competency"), _("Observed on"), _("Observed by")),
+            rows=training_record_competency_rows,
+            empty=_("No practical competency signed off yet."),
+            order=10,
+        )
+        training_record_part_register(
+            name="mentoring.events",
+            title=_("Events attended"),
+            columns=(_("Event"), _("Date"), _("CPD hours")),
+            rows=training_record_event_rows,
+            empty=_("No event attended yet."),
+            order=20,
+        )
         audit_action_labels_register(
             {
                 "mentoring.pairing_status_viewed": _("Looked at the status of a mentoring pairing"),

@@ -611,3 +611,26 @@ def mentoring_dashboard_for(*, user: User) -> dict:
         "next_session_at": min(next_sessions) if next_sessions else None,
         "events": events,
     }
+
+
+# --- Parts of the training record (shown on the supervisor's training record) -----------
+
+
+def training_record_competency_rows(person: User) -> list[tuple]:
+    """(competency, observed on, observed by) for each practical competency a mentor saw."""
+    return [
+        (
+            o.competency.localized_name,
+            o.observed_on,
+            o.observed_by.get_full_name() if o.observed_by else "",
+        )
+        for o in competency_observation_list_for(learner=person)
+    ]
+
+
+def training_record_event_rows(person: User) -> list[tuple]:
+    """(event, date, CPD hours) for each event the person attended."""
+    return [
+        (a.event.title, a.event.starts_at.date(), a.cpd_hours)
+        for a in event_attendance_list_for(learner=person)
+    ]

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import formats, timezone
 
 from accounts.models import Agency, User
+from accounts.registries import training_record_parts_for
 from accounts.services import audit_record
 
 from . import selectors, services
@@ -92,7 +93,13 @@ def learner(request, pk: int):
     return render(
         request,
         "reporting/learner.html",
-        {**_context(request, "matrix"), "record": record, "today": timezone.localdate()},
+        {
+            **_context(request, "matrix"),
+            "record": record,
+            "today": timezone.localdate(),
+            # Parts other apps hold (competencies observed, event CPD), through the registry.
+            "other_parts": training_record_parts_for(record.person),
+        },
     )
 
 

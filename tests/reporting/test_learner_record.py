@@ -74,3 +74,26 @@ def test_record_holds_training_data_only(supervisor, learner):
         "quiz_attempts",
         "drill_attempts",
     }
+
+
+def test_record_shows_what_a_mentor_signed_off_and_event_cpd(client_as, supervisor, learner):
+    from mentoring.models import CompetencyObservation, EventAttendance
+    from tests.mentoring.factories import AssignmentFactory, CompetencyFactory, EventFactory
+
+    mentor = UserFactory()
+    pair = AssignmentFactory(mentor=mentor, mentee=learner)
+    CompetencyObservation.objects.create(
+        learner=learner,
+        competency=CompetencyFactory(name="Preserving volatile evidence"),
+        observed_by=mentor,
+        assignment=pair,
+    )
+    EventAttendance.objects.create(
+        event=EventFactory(title="Regional triage workshop"), user=learner, cpd_hours=3
+    )
+
+    page = client_as(supervisor).get(reverse("reporting:learner", args=[learner.pk])).text
+
+    assert "Preserving volatile evidence" in page
+    assert mentor.get_full_name() in page
+    assert "Regional triage workshop" in page
