@@ -402,3 +402,23 @@ def test_a_course_due_soon_is_listed_only_under_due_soon(learner, trainer):
 
     assert [e.course_id for e in summary.due_soon] == [soon.pk]
     assert [e.course_id for e in summary.assigned] == [later.pk]
+
+
+def test_the_dashboard_says_overdue_for_a_course_past_its_due_date(client, learner, trainer):
+    from django.utils import timezone
+
+    from courses.models import Enrolment
+
+    course = published_course(trainer=trainer, title="Late course")
+    enrolment = Enrolment.objects.create(
+        user=learner,
+        course=course,
+        source="assigned",
+        due_on=timezone.localdate() - datetime.timedelta(days=4),
+    )
+    services.enrolment_state_refresh(ids=[enrolment.pk])
+    client.force_login(learner)
+
+    page = client.get("/").content.decode()
+
+    assert "overdue since" in page
