@@ -239,22 +239,25 @@ def monthly_report_send(*, supervisor_ids: Iterable[int], month: str) -> int:
     for supervisor in people.order_by("pk"):
         if not rules.has_perm("reporting.view_reports", supervisor):
             continue
-        run = job_run_claim(job=f"{MONTHLY_JOB}:{supervisor.pk}", period=month)
-        if run is None:
-            continue
-        counts = _monthly_summary(supervisor, as_of)
-        with translation.override(supervisor.preferred_language or settings.LANGUAGE_CODE):
-            title = _("Training report for %(month)s") % {"month": month}
-            body = _monthly_body(counts)
-        notification_send(
-            user=supervisor,
-            kind=MONTHLY_KIND,
-            title=title,
-            body=body,
-            url=reverse("reporting:matrix"),
-            key=f"{MONTHLY_KIND}:{month}",
-        )
-        job_run_finish(run=run, result={"cells": counts.total})
+        # The claim and the send commit together: a failed send leaves no claim behind, so
+        # the task's retry sends the report instead of skipping this supervisor.
+        with transaction.atomic():
+            run = job_run_claim(job=f"{MONTHLY_JOB}:{supervisor.pk}", period=month)
+            if run is None:
+                continue
+            counts = _monthly_summary(supervisor, as_of)
+            with translation.override(supervisor.preferred_language or settings.LANGUAGE_CODE):
+                title = _("Training report for %(month)s") % {"month": month}
+                body = _monthly_body(counts)
+            notification_send(
+                user=supervisor,
+                kind=MONTHLY_KIND,
+                title=title,
+                body=body,
+                url=reverse("reporting:matrix"),
+                key=f"{MONTHLY_KIND}:{month}",
+            )
+            job_run_finish(run=run, result={"cells": counts.total})
         sent += 1
     return sent
 

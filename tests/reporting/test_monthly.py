@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
+import pytest
 from django_celery_beat.models import PeriodicTask
 
 from notifications.models import EmailOutbox, Notification, NotificationPreference
@@ -41,6 +42,20 @@ def test_report_is_sent_once_per_supervisor_and_month(supervisor, unit):
     assert "2026-10" in note.title
     assert "1 are expired or overdue" in note.body
     assert EmailOutbox.objects.filter(user=supervisor).count() == 1
+
+
+def test_a_failed_send_leaves_no_claim_so_the_retry_sends_the_report(supervisor, unit):
+    required(UserFactory(unit=unit, agency=unit.agency), CourseFactory())
+    with (
+        mock.patch(
+            "notifications.services.notification_send", side_effect=RuntimeError("mail down")
+        ),
+        pytest.raises(RuntimeError),
+    ):
+        monthly_report_send(supervisor_ids=[supervisor.pk], month="2026-10")
+
+    assert monthly_report_send(supervisor_ids=[supervisor.pk], month="2026-10") == 1
+    assert Notification.objects.filter(user=supervisor, kind="reporting.monthly").count() == 1
 
 
 def test_opting_out_keeps_the_report_out_of_email(supervisor):
