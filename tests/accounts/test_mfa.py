@@ -241,3 +241,15 @@ def test_signing_in_with_password_and_code_passes_the_second_step(client, traine
     client.post(reverse("mfa_authenticate"), {"code": totp_code_for(totp_secret_of(trainer))})
 
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_admin_login_form_never_signs_in_someone_else_over_a_session(learner, platform_admin):
+    client = Client()
+    client.force_login(learner)
+
+    response = client.post(
+        "/admin/login/", {"username": platform_admin.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 404
+    assert client.session["_auth_user_id"] == str(learner.pk)
