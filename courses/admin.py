@@ -255,6 +255,8 @@ class RefresherLessonInline(admin.TabularInline):
 @admin.register(Refresher)
 class RefresherAdmin(ReadOnlyAdmin):
     list_display = ["user", "course", "kind", "is_critical", "due_on", "completed_at"]
+    list_select_related = ["user", "course"]
+    show_full_result_count = False
     list_filter = ["kind", "is_critical"]
     search_fields = ["user__email", "user__full_name", "course__title"]
     inlines = [RefresherLessonInline]
@@ -275,6 +277,9 @@ def reminders_retry(modeladmin, request, queryset):
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
     """The reminder outbox: what went, what was no longer needed, what was given up."""
+
+    list_select_related = ["learner", "recipient", "course"]
+    show_full_result_count = False
 
     list_display = [
         "learner",

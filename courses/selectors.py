@@ -953,6 +953,7 @@ def supervisor_expiry_panel_for(*, user: User) -> SupervisorExpiryPanel | None:
         overdue_total=totals["overdue"],
         updates_overdue=list(
             Refresher.objects.filter(
+                kind=Refresher.Kind.CHANGE,  # renewals past due are already under "overdue"
                 user__unit_id__in=units,
                 user__is_active=True,
                 completed_at__isnull=True,

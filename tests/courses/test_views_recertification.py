@@ -320,3 +320,26 @@ def test_supervisor_panel_lists_course_updates_past_due(
 
     assert "Course updates not taken by their due date" in page
     assert learner.get_full_name() in page
+
+
+def test_overdue_renewals_are_not_listed_again_as_course_updates(supervisor, learner, trainer):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.roles import user_roles
+    from courses.models import Enrolment, Refresher
+    from courses.selectors import supervisor_expiry_panel_for
+    from tests.courses.factories import published_course
+
+    course = published_course(trainer=trainer)
+    enrolment = Enrolment.objects.create(user=learner, course=course, source="assigned")
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    Refresher.objects.create(
+        user=learner, course=course, enrolment=enrolment, kind="renewal", due_on=past
+    )
+    user_roles(supervisor)
+
+    panel = supervisor_expiry_panel_for(user=supervisor)
+
+    assert panel is not None and panel.updates_overdue == []
