@@ -97,6 +97,12 @@ class RefresherPolicy(models.Model):
         return max(expires, floor)
 
 
+class RefresherQuerySet(models.QuerySet):
+    def open(self) -> RefresherQuerySet:
+        """Refreshers still to do: neither completed nor cancelled (see `Refresher.is_open`)."""
+        return self.filter(completed_at__isnull=True, cancelled_at__isnull=True)
+
+
 class Refresher(models.Model):
     """Work a certified learner has to do: renew the certificate (the refresher path or the
     whole course), or learn the lessons a material change touched."""
@@ -128,6 +134,8 @@ class Refresher(models.Model):
     lessons: models.ManyToManyField = models.ManyToManyField(
         Lesson, through="RefresherLesson", related_name="+"
     )
+
+    objects = RefresherQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

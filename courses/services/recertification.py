@@ -153,12 +153,9 @@ def refresher_renewal_start(*, actor: User, course: Course) -> Refresher:
     enrolment_state_refresh(enrolments=[enrolment])
     if enrolment.state not in RENEWABLE_STATES:
         raise ValidationError(_("This certificate cannot be renewed yet."))
-    open_one = Refresher.objects.filter(
-        enrolment=enrolment,
-        kind=Refresher.Kind.RENEWAL,
-        completed_at__isnull=True,
-        cancelled_at__isnull=True,
-    ).first()
+    open_one = (
+        Refresher.objects.open().filter(enrolment=enrolment, kind=Refresher.Kind.RENEWAL).first()
+    )
     if open_one:
         return open_one
     policy = refresher_policy_for(course)
@@ -267,12 +264,8 @@ def module_version_refreshers_assign(*, actor: User, version: ModuleVersion) -> 
     # Older change refreshers of this module still open are replaced by this one (its lessons
     # are counted from what the learner last learnt, so they cover both changes); an expiry a
     # critical one brought forward is carried over.
-    replaced = Refresher.objects.filter(
-        user_id__in=todo,
-        module_version__module=module,
-        kind=Refresher.Kind.CHANGE,
-        completed_at__isnull=True,
-        cancelled_at__isnull=True,
+    replaced = Refresher.objects.open().filter(
+        user_id__in=todo, module_version__module=module, kind=Refresher.Kind.CHANGE
     )
     carried = dict(
         replaced.filter(restore_expires_on__isnull=False).values_list(
@@ -358,12 +351,7 @@ def _expiry_bring_forward(*, refresher_ids: list[int], due_on: date) -> None:
 
 
 def _open_renewals(user: User) -> QuerySet[Refresher]:
-    return Refresher.objects.filter(
-        user=user,
-        kind=Refresher.Kind.RENEWAL,
-        completed_at__isnull=True,
-        cancelled_at__isnull=True,
-    )
+    return Refresher.objects.open().filter(user=user, kind=Refresher.Kind.RENEWAL)
 
 
 def renewal_started_for(*, user: User, module: Module) -> datetime | None:

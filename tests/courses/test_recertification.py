@@ -348,6 +348,24 @@ def test_a_newer_change_replaces_an_open_refresher_of_the_same_module(learner, c
     assert second.items.count() == 3  # both changes, counted from what was learnt
 
 
+def test_open_refreshers_are_neither_completed_nor_cancelled(learner, course):
+    enrolment = services.enrolment_self_create(actor=learner, course=course)
+    now = timezone.now()
+    made = {
+        name: Refresher.objects.create(
+            user=learner, course=course, enrolment=enrolment, kind="change", **fields
+        )
+        for name, fields in {
+            "open": {},
+            "done": {"completed_at": now},
+            "cancelled": {"cancelled_at": now},
+        }.items()
+    }
+
+    assert list(Refresher.objects.open()) == [made["open"]]
+    assert [r.is_open for r in made.values()] == [True, False, False]
+
+
 # --- Privacy -------------------------------------------------------------------------------
 
 
