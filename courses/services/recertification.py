@@ -261,11 +261,22 @@ def module_version_refreshers_assign(*, actor: User, version: ModuleVersion) -> 
         module_version_id__in=old_ids, language="", jurisdiction=""
     ).only("module_version_id", "lesson_id", "content_hash"):
         old_hashes[lv.module_version_id][lv.lesson_id] = lv.content_hash
-    # Older change refreshers of this module still open are replaced by this one (its lessons
-    # are counted from what the learner last learnt, so they cover both changes); an expiry a
-    # critical one brought forward is carried over.
+    lessons_by_user = {}
+    for uid in todo:
+        changed = _changed_lessons(
+            new_lessons, old_hashes.get(learnt[uid]) if learnt.get(uid) else None
+        )
+        if changed:
+            lessons_by_user[uid] = changed
+    # Older change refreshers of this module still open are replaced by the new one (its
+    # lessons are counted from what the learner last learnt, so they cover both changes) and
+    # an expiry a critical one brought forward is carried over. Only for learners who get a
+    # new one: whoever this version changes nothing for keeps theirs, and its expiry to give
+    # back.
     replaced = Refresher.objects.open().filter(
-        user_id__in=todo, module_version__module=module, kind=Refresher.Kind.CHANGE
+        user_id__in=list(lessons_by_user),
+        module_version__module=module,
+        kind=Refresher.Kind.CHANGE,
     )
     carried = dict(
         replaced.filter(restore_expires_on__isnull=False).values_list(
@@ -273,27 +284,20 @@ def module_version_refreshers_assign(*, actor: User, version: ModuleVersion) -> 
         )
     )
     replaced.update(cancelled_at=timezone.now())
-    rows, lessons_by_user = [], {}
-    for uid in todo:
-        changed = _changed_lessons(
-            new_lessons, old_hashes.get(learnt[uid]) if learnt.get(uid) else None
+    rows = [
+        Refresher(
+            user_id=uid,
+            course=course,
+            enrolment_id=certified[uid],
+            kind=Refresher.Kind.CHANGE,
+            module_version=version,
+            summary=version.change_summary,
+            is_critical=version.is_critical_change,
+            due_on=due_on,
+            restore_expires_on=carried.get(uid),
         )
-        if not changed:
-            continue
-        lessons_by_user[uid] = changed
-        rows.append(
-            Refresher(
-                user_id=uid,
-                course=course,
-                enrolment_id=certified[uid],
-                kind=Refresher.Kind.CHANGE,
-                module_version=version,
-                summary=version.change_summary,
-                is_critical=version.is_critical_change,
-                due_on=due_on,
-                restore_expires_on=carried.get(uid),
-            )
-        )
+        for uid in lessons_by_user
+    ]
     Refresher.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     made = list(
         Refresher.objects.filter(

@@ -241,12 +241,22 @@ def test_changing_the_window_moves_the_window_of_certified_learners(learner, cou
 # --- Change-driven refreshers -------------------------------------------------------------
 
 
-def publish_change(trainer, module, *, critical=False, touch_first=True):
+def publish_change(
+    trainer,
+    module,
+    *,
+    critical=False,
+    touch_first=True,
+    body="The rule changed: new text.",
+    add_lesson=True,
+):
+    """Publish a material change: the first lesson gets `body`, and a lesson is added."""
     first = module.lessons.order_by("position").first()
     if touch_first:
-        first.body_md = "The rule changed: new text."
+        first.body_md = body
         first.save()
-    LessonFactory(module=module, title="Brand new lesson")
+    if add_lesson:
+        LessonFactory(module=module, title="Brand new lesson")
     return services.module_publish(
         actor=trainer,
         module=module,
@@ -364,6 +374,76 @@ def test_open_refreshers_are_neither_completed_nor_cancelled(learner, course):
 
     assert list(Refresher.objects.open()) == [made["open"]]
     assert [r.is_open for r in made.values()] == [True, False, False]
+
+
+def _take_refresher(learner, refresher):
+    """Complete the refresher's lessons in the module's current version."""
+    for item in refresher.items.select_related("lesson__module"):
+        lv = LessonVersion.objects.get(
+            module_version_id=item.lesson.module.current_version_id,
+            lesson=item.lesson,
+            language="",
+            jurisdiction="",
+        )
+        services.lesson_complete(actor=learner, lesson_version=lv)
+    refresher.refresh_from_db()
+
+
+@time_machine.travel(at(D(2027, 3, 1)), tick=False)
+def test_a_change_that_leaves_a_learners_lessons_as_learnt_keeps_their_open_refresher(
+    learner, course, trainer
+):
+    """A later version that changes nothing the learner has not learnt gives them no new
+    refresher, so their open one (and the expiry it is to give back) must stay."""
+    certificate = certify(learner, course)
+    caught_up = UserFactory(unit=learner.unit, agency=learner.agency)
+    certify(caught_up, course)
+    module = course.modules.order_by("position").first()
+    original = module.lessons.order_by("position").first().body_md
+    publish_change(trainer, module, critical=True, add_lesson=False)
+    pending = Refresher.objects.get(user=learner)
+    _take_refresher(caught_up, Refresher.objects.get(user=caught_up))
+    certificate.refresh_from_db()
+    assert (certificate.expires_on, pending.restore_expires_on) == (D(2027, 3, 31), D(2028, 3, 1))
+
+    # The rule is withdrawn: the text goes back to what `learner` learnt.
+    reverted = publish_change(trainer, module, body=original, add_lesson=False)
+
+    pending.refresh_from_db()
+    assert pending.is_open and pending.restore_expires_on == D(2028, 3, 1)
+    assert not Refresher.objects.filter(user=learner, module_version=reverted).exists()
+    # Whoever learnt the withdrawn text is told about the text going back.
+    assert Refresher.objects.filter(user=caught_up, module_version=reverted).get().is_open
+    _take_refresher(learner, pending)
+    assert pending.completed_at is not None
+    certificate.refresh_from_db()
+    assert certificate.expires_on == D(2028, 3, 1)
+    assert Enrolment.objects.get(user=learner).state == State.CERTIFIED
+
+
+@pytest.mark.parametrize("critical_again", [False, True])
+def test_a_superseding_change_carries_the_expiry_to_restore(
+    learner, course, trainer, critical_again
+):
+    with time_machine.travel(at(D(2027, 3, 1)), tick=False):
+        certificate = certify(learner, course)
+        module = course.modules.order_by("position").first()
+        publish_change(trainer, module, critical=True)
+    with time_machine.travel(at(D(2027, 3, 11)), tick=False):
+        publish_change(trainer, module, critical=critical_again, touch_first=False)
+
+        first, second = Refresher.objects.order_by("pk")
+        assert first.cancelled_at is not None and second.is_open
+        assert (first.restore_expires_on, second.restore_expires_on) == (D(2028, 3, 1),) * 2
+        certificate.refresh_from_db()
+        # The earlier deadline stands (a critical change never moves an expiry later).
+        assert certificate.expires_on == D(2027, 3, 31)
+        _take_refresher(learner, second)
+
+    assert second.completed_at is not None
+    certificate.refresh_from_db()
+    assert certificate.expires_on == D(2028, 3, 1)
+    assert Enrolment.objects.get(user=learner).state == State.CERTIFIED
 
 
 # --- Privacy -------------------------------------------------------------------------------
