@@ -33,15 +33,31 @@ def window_days_for(course: Course) -> int:
     return settings.REFRESHER_DEFAULT_WINDOW_DAYS
 
 
+def revoked_last_valid_day(revoked: Certificate | None) -> date | None:
+    """The last day a revoked certificate was valid: the day before it was revoked, or its
+    own expiry if that came first."""
+    if revoked is None or revoked.revoked_at is None:
+        return None
+    day = timezone.localdate(revoked.revoked_at) - timedelta(days=1)
+    return min(day, revoked.expires_on) if revoked.expires_on else day
+
+
 def enrolment_state_compute(
     *,
     enrolment: Enrolment,
     certificate: Certificate | None,
     window_days: int,
     today: date,
+    revoked: Certificate | None = None,
 ) -> dict:
     """The state and certificate dates of `enrolment`, given its current certificate (the
-    latest one not revoked, or None). Pure: no queries."""
+    latest one not revoked, or None) and, for a completed enrolment without one, the latest
+    revoked certificate. Pure: no queries.
+
+    A completed enrolment whose certificate was revoked is expired, valid until the day
+    before the revocation: the learner earns a certificate again as after any expiry, by
+    the renewal over the whole course. It is never assigned, in progress or overdue: its
+    due date was met, and the course cannot be completed a second time."""
     if certificate is not None:
         expires_on = certificate.expires_on
         window_opens_on = expires_on - timedelta(days=window_days) if expires_on else None
@@ -57,6 +73,13 @@ def enrolment_state_compute(
             "expires_on": expires_on,
             "window_opens_on": window_opens_on,
         }
+    if enrolment.completed_at is not None:
+        return {
+            "state": State.EXPIRED,
+            "certified_on": None,
+            "expires_on": revoked_last_valid_day(revoked),
+            "window_opens_on": None,
+        }
     if enrolment.due_on is not None and enrolment.due_on < today:
         state = State.OVERDUE
     elif enrolment.started_at is not None:
@@ -66,22 +89,28 @@ def enrolment_state_compute(
     return {"state": state, "certified_on": None, "expires_on": None, "window_opens_on": None}
 
 
-def current_certificates_for(enrolments: list[Enrolment]) -> dict[tuple[int, int], Certificate]:
-    """The latest certificate not revoked per (user, course) of `enrolments`, in one query."""
+def _latest_certificates_for(
+    enrolments: list[Enrolment], *, revoked: bool
+) -> dict[tuple[int, int], Certificate]:
     if not enrolments:
         return {}
     users = {e.user_id for e in enrolments}
     courses = {e.course_id for e in enrolments}
-    current: dict[tuple[int, int], Certificate] = {}
+    latest: dict[tuple[int, int], Certificate] = {}
     for certificate in (
         Certificate.objects.filter(
-            user_id__in=users, course_id__in=courses, revoked_at__isnull=True
+            user_id__in=users, course_id__in=courses, revoked_at__isnull=not revoked
         )
-        .only("id", "user_id", "course_id", "issued_at", "expires_on")
+        .only("id", "user_id", "course_id", "issued_at", "expires_on", "revoked_at")
         .order_by("user_id", "course_id", "-issued_at", "-id")
     ):
-        current.setdefault((certificate.user_id, certificate.course_id), certificate)
-    return current
+        latest.setdefault((certificate.user_id, certificate.course_id), certificate)
+    return latest
+
+
+def current_certificates_for(enrolments: list[Enrolment]) -> dict[tuple[int, int], Certificate]:
+    """The latest certificate not revoked per (user, course) of `enrolments`, in one query."""
+    return _latest_certificates_for(enrolments, revoked=False)
 
 
 def enrolment_state_refresh(
@@ -100,6 +129,11 @@ def enrolment_state_refresh(
     if not rows:
         return 0
     certificates = current_certificates_for(rows)
+    # Completed without a current certificate: it was revoked (one more query, only then).
+    revoked = _latest_certificates_for(
+        [e for e in rows if e.completed_at and (e.user_id, e.course_id) not in certificates],
+        revoked=True,
+    )
     window_days: dict[int, int] = {}
     changed = []
     for enrolment in rows:
@@ -110,6 +144,7 @@ def enrolment_state_refresh(
             certificate=certificates.get((enrolment.user_id, enrolment.course_id)),
             window_days=window_days[enrolment.course_id],
             today=today,
+            revoked=revoked.get((enrolment.user_id, enrolment.course_id)),
         )
         if any(getattr(enrolment, name) != value for name, value in values.items()):
             for name, value in values.items():
@@ -133,7 +168,10 @@ def enrolment_states_advance(*, today: date | None = None) -> dict[str, int]:
     window_open = Enrolment.objects.filter(
         state=State.CERTIFIED, window_opens_on__lte=today, expires_on__gte=today
     ).update(state=State.WINDOW_OPEN)
+    # A completed enrolment met its due date: never overdue (see enrolment_state_compute).
     overdue = Enrolment.objects.filter(
-        Q(state=State.ASSIGNED) | Q(state=State.IN_PROGRESS), due_on__lt=today
+        Q(state=State.ASSIGNED) | Q(state=State.IN_PROGRESS),
+        due_on__lt=today,
+        completed_at__isnull=True,
     ).update(state=State.OVERDUE)
     return {"expired": expired, "window_open": window_open, "overdue": overdue}

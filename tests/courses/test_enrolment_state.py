@@ -9,8 +9,9 @@ import time_machine
 from django.utils import timezone
 
 from courses import services
-from courses.models import Certificate, Enrolment, LessonVersion
+from courses.models import Certificate, Enrolment, LessonVersion, Reminder
 from courses.tasks import refreshers_daily_task
+from tests.factories import UserFactory
 
 from .factories import published_course
 
@@ -80,7 +81,7 @@ def test_a_certificate_that_expires_sets_the_window_from_the_default(learner, co
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC), tick=False)
-def test_revoking_the_certificate_leaves_the_learner_uncertified(learner, course, trainer):
+def test_revoking_the_certificate_expires_it_the_day_before(learner, course, trainer):
     services.enrolment_self_create(actor=learner, course=course)
     _certify(learner, course)
 
@@ -89,8 +90,57 @@ def test_revoking_the_certificate_leaves_the_learner_uncertified(learner, course
     )
 
     enrolment = Enrolment.objects.get(user=learner, course=course)
-    assert enrolment.state == State.IN_PROGRESS
-    assert enrolment.certified_on is None
+    assert (enrolment.state, enrolment.certified_on, enrolment.expires_on) == (
+        State.EXPIRED,
+        None,
+        DAY - datetime.timedelta(days=1),
+    )
+
+
+def test_a_revoked_certificate_is_earned_again_by_renewing_never_by_an_overdue_course(
+    learner, course, trainer, supervisor
+):
+    """Revoked after completion: the course cannot be completed a second time, so the
+    enrolment must not go overdue (due-date reminders to someone who cannot act); it is
+    expired, the learner renews over the whole course, and expiry reminders say so."""
+    revoked_on = timezone.localdate()  # the supervision starts today
+    services.enrolment_assign(
+        actor=supervisor,
+        course=course,
+        people=[learner],
+        due_on=revoked_on + datetime.timedelta(days=5),
+    )
+    _certify(learner, course)
+    services.certificate_revoke(
+        actor=trainer, certificate=Certificate.objects.get(user=learner), reason="Error."
+    )
+
+    # Due date +5: overdue reminders would go on days 6 and 13. The last valid day is
+    # yesterday: an expiry one went today (the day after), the next goes on day 7.
+    for offset, step in ((6, None), (7, -8), (13, None)):
+        today = revoked_on + datetime.timedelta(days=offset)
+        services.enrolment_states_advance(today=today)
+        services.reminders_plan(today=today)
+        assert Enrolment.objects.get(user=learner).state == State.EXPIRED
+        assert not Reminder.objects.filter(learner=learner, kind="due").exists()
+        expiry = Reminder.objects.filter(learner=learner, kind="expiry", planned_for=today)
+        assert [r.step for r in expiry.filter(is_escalation=False)] == ([step] if step else [])
+
+    later = revoked_on + datetime.timedelta(days=14)
+    with time_machine.travel(datetime.datetime.combine(later, datetime.time(12), datetime.UTC)):
+        refresher = services.refresher_renewal_start(actor=learner, course=course)
+        assert (refresher.path, refresher.lessons.count()) == ("full", 2)
+        for version in _lessons(course):
+            services.lesson_complete(actor=learner, lesson_version=version)
+
+    refresher.refresh_from_db()
+    assert refresher.completed_at is not None
+    current = Certificate.objects.get(user=learner, revoked_at__isnull=True)
+    enrolment = Enrolment.objects.get(user=learner)
+    assert (enrolment.state, enrolment.certified_on) == (
+        State.CERTIFIED,
+        timezone.localdate(current.issued_at),
+    )
 
 
 def test_moving_the_due_date_forward_lifts_overdue(learner, course, supervisor):
@@ -140,6 +190,14 @@ def test_daily_pass_moves_states_set_based_and_only_once(
     started_overdue = _row(
         learner, others[0], due_on=DAY - datetime.timedelta(days=1), started_at=timezone.now()
     )
+    # Completed (its certificate revoked, say): the due date was met, never overdue.
+    completed = _row(
+        UserFactory(),
+        course,
+        due_on=DAY - datetime.timedelta(days=1),
+        started_at=timezone.now(),
+        completed_at=timezone.now(),
+    )
     window = _row(
         learner,
         others[1],
@@ -169,6 +227,7 @@ def test_daily_pass_moves_states_set_based_and_only_once(
     states = dict(Enrolment.objects.values_list("pk", "state"))
     assert states[overdue.pk] == State.OVERDUE
     assert states[started_overdue.pk] == State.OVERDUE
+    assert states[completed.pk] == State.ASSIGNED
     assert states[window.pk] == State.WINDOW_OPEN
     assert states[expired.pk] == State.EXPIRED
     assert states[still_certified.pk] == State.CERTIFIED
@@ -177,6 +236,36 @@ def test_daily_pass_moves_states_set_based_and_only_once(
         "window_open": 0,
         "overdue": 0,
     }
+
+
+def test_compute_gives_a_revoked_certificate_its_last_valid_day(learner, course):
+    enrolment = Enrolment(
+        user=learner, course=course, due_on=DAY, completed_at=timezone.now(), started_at=None
+    )
+    revoked = Certificate(
+        issued_at=datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC),
+        expires_on=datetime.date(2026, 3, 1),
+        revoked_at=datetime.datetime(2026, 1, 15, 12, tzinfo=datetime.UTC),
+    )
+
+    def values(cert):
+        return services.enrolment_state_compute(
+            enrolment=enrolment,
+            certificate=None,
+            window_days=30,
+            today=DAY + datetime.timedelta(days=1),
+            revoked=cert,
+        )
+
+    assert values(revoked) == {
+        "state": State.EXPIRED,
+        "certified_on": None,
+        "expires_on": datetime.date(2026, 1, 14),
+        "window_opens_on": None,
+    }
+    revoked.revoked_at = datetime.datetime(2026, 3, 5, 12, tzinfo=datetime.UTC)
+    assert values(revoked)["expires_on"] == datetime.date(2026, 3, 1)  # had expired already
+    assert values(None)["expires_on"] is None
 
 
 def test_a_certificate_expired_before_its_window_was_seen_goes_straight_to_expired(learner, course):
