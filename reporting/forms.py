@@ -11,19 +11,12 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import UnitChoiceField
 from accounts.models import Country, Profession, Unit
 from courses.models import Course
 
 from .selectors import ReportFilters, ReportScope, course_list_reportable, unit_list_in_scope
 from .statuses import STATUS_LABELS, STATUSES
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        # Sub-units indented under their parent, so the tree reads in a plain <select>.
-        depth = max(0, obj.path.count("/") - 2)
-        return "\u2003" * depth + obj.name
-
 
 SORT_CHOICES = [
     ("name", _("Name (A to Z)")),
@@ -46,14 +39,18 @@ def _options_html(options: list[tuple[str, Any, bool]]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
-def _model_choices(field: forms.ModelChoiceField) -> list[tuple[Any, Any]]:
-    """The field's choices from one plain SELECT: Django's ModelChoiceIterator streams
-    through a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips
-    per select). Same values (the pk) and labels as the iterator gives."""
+def _model_choices(
+    field: forms.ModelChoiceField, objects: Iterable[Any] | None = None
+) -> list[tuple[Any, Any]]:
+    """The field's choices from one plain SELECT (or the `objects` already loaded):
+    Django's ModelChoiceIterator streams through a server-side cursor on PostgreSQL
+    (DECLARE, FETCH, CLOSE: three round trips per select). Same values (the pk) and labels
+    as the iterator gives."""
     choices: list[tuple[Any, Any]] = [] if field.empty_label is None else [("", field.empty_label)]
-    queryset = field.queryset
-    assert queryset is not None  # every model field of this form is given one
-    choices += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in queryset]
+    if objects is None:
+        objects = field.queryset
+        assert objects is not None  # every model field of this form is given one
+    choices += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects]
     return choices
 
 
@@ -90,8 +87,13 @@ class ReportFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, data, *, scope: ReportScope, **kwargs) -> None:
+    def __init__(
+        self, data, *, scope: ReportScope, units: list[Unit] | None = None, **kwargs
+    ) -> None:
+        """`units`: the units in scope, when the caller has loaded them already (the matrix
+        names its per-unit totals with them); loaded here otherwise, when first needed."""
         super().__init__(data, **kwargs)
+        self.units = units
         unit_field = self.fields["unit"]
         course_field = self.fields["course"]
         assert isinstance(unit_field, forms.ModelChoiceField)
@@ -142,7 +144,9 @@ class ReportFilterForm(forms.Form):
                 if name == "sort" and not current:
                     current = "name"
                 choices: Iterable[tuple[Any, Any]]
-                if isinstance(field, forms.ModelChoiceField):
+                if name == "unit" and self.units is not None:
+                    choices = _model_choices(cast(forms.ModelChoiceField, field), self.units)
+                elif isinstance(field, forms.ModelChoiceField):
                     choices = _model_choices(field)
                 else:
                     choices = cast(Iterable[tuple[Any, Any]], field.choices)

@@ -1,9 +1,18 @@
-"""The one table reporting keeps: required enrolments counted by (agency, unit, profession,
-course, state). Summaries, per-unit totals and roll-ups read a few thousand counts instead
-of grouping hundreds of thousands of enrolments on every page view (DESIGN section 9:
-"under 10 ms with a roll-up table"). Rebuilt as a whole by
-reporting.services.status_counts_refresh, every 10 minutes by beat; until the first build,
-readers group the enrolments live. Counts only: nobody's name, nothing personal.
+"""Reporting's count tables: required enrolments and people counted by (agency, unit,
+profession[, course, state or month]). Summaries, per-unit totals, roll-ups, the matrix's
+page count and the trend read a few thousand counts instead of grouping hundreds of
+thousands of enrolments on every page view (DESIGN section 9: "under 10 ms with a roll-up
+table"). Counts only: nobody's name, nothing personal.
+
+How they stay right:
+- reporting.services.status_counts_refresh rebuilds all three from the enrolments (beat
+  every 10 minutes, and after the demo data is seeded); until its first run readers count
+  live.
+- On PostgreSQL, statement-level triggers on courses_enrolment and accounts_user (migration
+  0006) add each change's difference as it commits, whichever service makes it (enrolment,
+  progress, completion, the daily expiry pass, a move to another unit, a deactivation), so
+  the counts are current between rebuilds. Other databases (SQLite, the embedded first
+  look) have no triggers: there the counts are those of the last rebuild ("as of").
 """
 
 from __future__ import annotations
@@ -12,7 +21,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class StatusCount(models.Model):
+class KeyedCount(models.Model):
+    """The key every count carries: a person's agency, unit and profession (the report
+    filters and the scope read them as they read a person's)."""
+
     agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.CASCADE, null=True, related_name="+"
     )
@@ -20,9 +32,18 @@ class StatusCount(models.Model):
     profession = models.ForeignKey(
         "accounts.Profession", on_delete=models.CASCADE, null=True, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class StatusCount(KeyedCount):
+    """Required enrolments of active, approved people by key and state."""
+
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=12)
-    n = models.PositiveIntegerField()
+    # A plain integer: the triggers add signed differences (a row can pass through 0).
+    n = models.IntegerField()
 
     class Meta:
         verbose_name = _("status count")
@@ -31,6 +52,39 @@ class StatusCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.course_id}/{self.state}: {self.n}"
+
+
+class PersonCount(KeyedCount):
+    """Active, approved people by key: the matrix's page count without counting people."""
+
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("person count")
+        verbose_name_plural = _("person counts")
+        indexes = [models.Index(fields=["agency", "unit"], name="personcount_agency_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.profession_id}: {self.n}"
+
+
+class MonthCount(KeyedCount):
+    """Required enrolments of active, approved people by key and month (UTC, the site's
+    time zone): how many were enrolled in that month and how many completed in it. The
+    completion trend sums these instead of grouping every enrolment by month."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    enrolled = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("month count")
+        verbose_name_plural = _("month counts")
+        indexes = [models.Index(fields=["agency", "unit"], name="monthcount_agency_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.course_id}/{self.month:%Y-%m}: {self.completed}"
 
 
 class StatusCountRefresh(models.Model):

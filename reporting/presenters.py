@@ -1,9 +1,10 @@
-"""HTML for the matrix cells, built in Python.
+"""HTML for the matrix's rows and its per-unit totals, built in Python.
 
 A page of 25 people by 40 courses is 1,000 cells; through template tags and includes that
-took seconds, here it takes milliseconds. Every value is escaped (django.utils.html.escape),
-dates are localised once per distinct date, words are looked up once per page, and equal
-cells are rendered once.
+took seconds, here it takes milliseconds. Every value is escaped (django.utils.html.escape,
+format_html), dates are localised once per distinct date, words are looked up once per
+page, and equal cells are rendered once. The per-unit totals (a row of six numbers per
+unit) are joined here too: a template loop over them cost more than the page's queries.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .selectors import MatrixCell, MatrixRow
-from .statuses import STATE_LABELS
+from .selectors import MatrixCell, MatrixRow, UnitTotal
+from .statuses import STATE_LABELS, STATUSES
 
 
 class CellRenderer:
@@ -107,11 +109,44 @@ class CellRenderer:
             f'<span class="visually-hidden">. {dates}</span></td>'
         )
 
-    def row(self, row: MatrixRow) -> SafeString:
-        # Every value in a cell is escaped in _render and _label.
-        return mark_safe("".join(self.cell(c) for c in row.cells))  # noqa: S308  # nosec B308 B703
+    def row(self, row: MatrixRow) -> str:
+        """One <tr>: the person (a link to their record), their unit, their cells. Every
+        value in a cell is escaped in _render and _label."""
+        person = row.person
+        profession = person.profession
+        return (
+            format_html(
+                '<tr><th scope="row" class="matrix-person"><a href="{}">{}</a>{}</th><td>{}</td>',
+                reverse("reporting:learner", args=[person.pk]),
+                person.get_full_name(),
+                format_html('<span class="matrix-sub">{}</span>', profession) if profession else "",
+                person.unit.name if person.unit else "—",
+            )
+            + "".join(self.cell(c) for c in row.cells)
+            + "</tr>"
+        )
 
 
-def rows_with_cells_html(rows: list[MatrixRow]) -> list[tuple[MatrixRow, SafeString]]:
-    render: Callable[[MatrixRow], SafeString] = CellRenderer().row
-    return [(row, render(row)) for row in rows]
+def matrix_rows_html(rows: list[MatrixRow]) -> SafeString:
+    render: Callable[[MatrixRow], str] = CellRenderer().row
+    return mark_safe("".join(render(row) for row in rows))  # noqa: S308  # nosec B308 B703
+
+
+def unit_totals_html(totals: list[UnitTotal]) -> SafeString:
+    """The rows of the per-unit totals table: unit, required, one count per status (in
+    STATUSES order, as the header), completed and valid in percent."""
+    no_unit = _("No unit")
+    parts = []
+    for total in totals:
+        counts = total.counts
+        numbers = "".join(f'<td class="num">{counts.counts[s]}</td>' for s in STATUSES)
+        parts.append(
+            format_html(
+                '<tr><th scope="row">{}</th><td class="num">{}</td>',
+                total.unit.name if total.unit else no_unit,
+                counts.total,
+            )
+            + numbers  # integers only
+            + f'<td class="num">{counts.up_to_date_percent} %</td></tr>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703

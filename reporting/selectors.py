@@ -12,12 +12,24 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db import connection, models
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agency, Country, Supervision, Unit, User
 from accounts.roles import AGENCY_ADMIN, PLATFORM_ADMIN, SUPERVISOR, user_roles
+from accounts.selectors import unit_list_supervised_by
 from courses.models import (
     Certificate,
     Course,
@@ -47,38 +59,44 @@ TREND_MONTHS = 12
 # --- Scope --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReportScope:
     """What one person may report on: everyone (platform admin), their agency (agency
-    admin), and/or the units they supervise with every unit beneath them."""
+    admin), and/or the units they supervise with every unit beneath them (a lazy queryset,
+    used as a subquery)."""
 
     everyone: bool = False
     agency_id: int | None = None
-    unit_paths: tuple[str, ...] = ()
+    supervised_units: QuerySet[Unit] | None = None
+
+    @property
+    def _has_units(self) -> bool:
+        return self.supervised_units is not None and not self.supervised_units.query.is_empty()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.everyone or self.agency_id or self.unit_paths)
+        return not (self.everyone or self.agency_id or self._has_units)
 
     def unit_q(self, prefix: str = "") -> Q:
         """Units in scope; `prefix` reaches the unit through a relation ("unit__")."""
         if self.everyone:
             return Q()
-        condition = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+        condition = Q(**{f"{prefix}pk__in": []})
         if self.agency_id:
             condition |= Q(**{f"{prefix}agency_id": self.agency_id})
-        for path in self.unit_paths:
-            condition |= Q(**{f"{prefix}path__startswith": path})
+        if self._has_units:
+            condition |= Q(**{f"{prefix}pk__in": self.supervised_units})
         return condition
 
     def person_q(self) -> Q:
+        """People in scope; also fits the count tables (they carry agency and unit too)."""
         if self.everyone:
             return Q()
         condition = Q(pk__in=[])
         if self.agency_id:
             condition |= Q(agency_id=self.agency_id)
-        if self.unit_paths:
-            condition |= Q(unit__in=Unit.objects.filter(self.unit_q()))
+        if self._has_units:
+            condition |= Q(unit__in=self.supervised_units)
         return condition
 
 
@@ -88,26 +106,25 @@ def report_scope_for(*, actor: User) -> ReportScope:
         return ReportScope()
     if PLATFORM_ADMIN in roles:
         return ReportScope(everyone=True)
-    paths: tuple[str, ...] = ()
-    if SUPERVISOR in roles:
-        paths = tuple(
-            Supervision.objects.current()
-            .filter(supervisor=actor)
-            .order_by("unit__path")
-            .values_list("unit__path", flat=True)
-        )
+    units = unit_list_supervised_by(user=actor) if SUPERVISOR in roles else None
     agency_id = actor.agency_id if AGENCY_ADMIN in roles else None
-    return ReportScope(agency_id=agency_id, unit_paths=paths)
+    return ReportScope(agency_id=agency_id, supervised_units=units)
 
 
-def learner_list_in_scope(*, actor: User, scope: ReportScope | None = None) -> QuerySet[User]:
-    """Queryset twin of reporting.view_learner: active, approved people in the scope."""
-    scope = scope or report_scope_for(actor=actor)
+def reportable_people() -> QuerySet[User]:
+    """Everyone a report may count: active, approved accounts."""
+    return User.objects.filter(is_active=True, vetting_status=User.Vetting.APPROVED)
+
+
+def people_in_scope(scope: ReportScope) -> QuerySet[User]:
     if scope.is_empty:
         return User.objects.none()
-    return User.objects.filter(
-        scope.person_q(), is_active=True, vetting_status=User.Vetting.APPROVED
-    )
+    return reportable_people().filter(scope.person_q())
+
+
+def learner_list_in_scope(*, actor: User) -> QuerySet[User]:
+    """Active, approved people in the actor's scope (the learner record's 404 check)."""
+    return people_in_scope(report_scope_for(actor=actor))
 
 
 def unit_list_in_scope(*, scope: ReportScope) -> QuerySet[Unit]:
@@ -147,18 +164,22 @@ class ReportFilters:
         return {key: str(value) for key, value in params.items() if value}
 
 
+def person_filters_q(filters: ReportFilters) -> Q:
+    """The person filters (unit with sub-units, profession, country) on people, or on the
+    count tables, which carry the same fields."""
+    condition = Q()
+    if filters.unit is not None:
+        condition &= Q(unit__path__startswith=filters.unit.path)
+    if filters.profession_id:
+        condition &= Q(profession_id=filters.profession_id)
+    if filters.country_id:
+        condition &= Q(agency__country_id=filters.country_id)
+    return condition
+
+
 def learner_list_filtered(*, scope: ReportScope, filters: ReportFilters) -> QuerySet[User]:
     """People in scope narrowed by unit (with sub-units), profession, country and name."""
-    people = User.objects.filter(is_active=True, vetting_status=User.Vetting.APPROVED)
-    if scope.is_empty:
-        return people.none()
-    people = people.filter(scope.person_q())
-    if filters.unit is not None:
-        people = people.filter(unit__path__startswith=filters.unit.path)
-    if filters.profession_id:
-        people = people.filter(profession_id=filters.profession_id)
-    if filters.country_id:
-        people = people.filter(agency__country_id=filters.country_id)
+    people = people_in_scope(scope).filter(person_filters_q(filters))
     if filters.query:
         people = people.filter(
             Q(full_name__icontains=filters.query) | Q(email__icontains=filters.query)
@@ -192,30 +213,30 @@ def status_counts_as_of() -> datetime.datetime | None:
     return next(iter(row), None)
 
 
+def counts_kept_current() -> bool:
+    """Whether the count tables follow every change as it commits (the triggers of
+    migration 0006, PostgreSQL only) rather than only at each rebuild."""
+    return connection.vendor == "postgresql"
+
+
 def uses_status_counts(filters: ReportFilters, as_of: datetime.datetime | None) -> bool:
     """Whether totals come from the roll-up table: once built, and unless a name search is
     asked (names are not in it)."""
     return as_of is not None and not filters.query
 
 
+def counted_rows(model: type[models.Model], *, scope: ReportScope, filters: ReportFilters):
+    """A count table's rows within the scope and the person filters (no name search)."""
+    if scope.is_empty:
+        return model._default_manager.none()
+    return model._default_manager.filter(scope.person_q(), person_filters_q(filters))
+
+
 def status_count_rows(*, scope: ReportScope, filters: ReportFilters) -> QuerySet:
     """The roll-up table's rows within the scope and filters (no name search)."""
     from .models import StatusCount
 
-    rows = StatusCount.objects.all()
-    if not scope.everyone:
-        condition = Q(pk__in=[])
-        if scope.agency_id:
-            condition |= Q(agency_id=scope.agency_id)
-        if scope.unit_paths:
-            condition |= Q(unit__in=Unit.objects.filter(scope.unit_q()))
-        rows = rows.filter(condition)
-    if filters.unit is not None:
-        rows = rows.filter(unit__path__startswith=filters.unit.path)
-    if filters.profession_id:
-        rows = rows.filter(profession_id=filters.profession_id)
-    if filters.country_id:
-        rows = rows.filter(agency__country_id=filters.country_id)
+    rows = counted_rows(StatusCount, scope=scope, filters=filters)
     if filters.course_id:
         rows = rows.filter(course_id=filters.course_id)
     if filters.status:
@@ -233,27 +254,14 @@ def status_groups(
     """Required-course counts grouped `by` ("agency", "unit", "course") and state, within the
     scope and filters. From the roll-up table when it has been built (`as_of`) and no name
     search is asked (names are not in it); otherwise grouped live. One query either way."""
+    count: Aggregate
     if uses_status_counts(filters, as_of):
-        fields = [GROUP_KEYS[key] for key in by]
-        grouped = (
-            status_count_rows(scope=scope, filters=filters)
-            .values(*fields, "state")
-            .annotate(count=Sum("n"))
-            .order_by()
-        )
-        return [
-            {**{key: row[GROUP_KEYS[key]] for key in by}, "state": row["state"], "n": row["count"]}
-            for row in grouped
-        ]
-    fields = [LIVE_KEYS[key] for key in by]
-    grouped = (
-        cell_list_filtered(scope=scope, filters=filters)
-        .values(*fields, "state")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
+        rows, keys, count = status_count_rows(scope=scope, filters=filters), GROUP_KEYS, Sum("n")
+    else:
+        rows, keys, count = cell_list_filtered(scope=scope, filters=filters), LIVE_KEYS, Count("id")
+    grouped = rows.values(*(keys[key] for key in by), "state").annotate(count=count).order_by()
     return [
-        {**{key: row[LIVE_KEYS[key]] for key in by}, "state": row["state"], "n": row["count"]}
+        {**{key: row[keys[key]] for key in by}, "state": row["state"], "n": row["count"]}
         for row in grouped
     ]
 
@@ -386,14 +394,50 @@ def _ordered(people: QuerySet[User], sort: str) -> QuerySet[User]:
     return people.order_by("full_name", "email", "pk")
 
 
+def _people_count(
+    scope: ReportScope, filters: ReportFilters, as_of: datetime.datetime | None
+) -> int | None:
+    """How many people the matrix lists, from the count tables (a one-row aggregate query),
+    or None when only counting people can tell (a name search, the roll-up not built yet, a
+    status without a course: "at least one cell in that status" is not in the counts).
+
+    With a course, each person has at most one enrolment in it, so people with that course
+    (in that status) are the enrolments counted for it."""
+    from .models import PersonCount
+
+    if not uses_status_counts(filters, as_of) or (filters.status and not filters.course_id):
+        return None
+    if filters.course_id:
+        rows = status_count_rows(scope=scope, filters=filters)
+    else:
+        rows = counted_rows(PersonCount, scope=scope, filters=filters)
+    return rows.aggregate(total=Sum("n"))["total"] or 0
+
+
+def _page_people(people: QuerySet[User], sort: str, page: Page) -> list[User]:
+    """The page's people, with their unit and profession, in one query: the page's ids are
+    sorted on the user table alone as a subquery (joining units and professions for 10,000
+    people before sorting cost more than the rest of the page), then the 25 are sorted
+    again with their joins."""
+    ids = page.object_list
+    return list(
+        _ordered(User.objects.filter(pk__in=ids), sort).select_related("unit", "profession")
+    )
+
+
 def matrix_get(
-    *, scope: ReportScope, filters: ReportFilters, page_number: str | int | None
+    *,
+    scope: ReportScope,
+    filters: ReportFilters,
+    page_number: str | int | None,
+    units: Iterable[Unit] = (),
 ) -> Matrix:
     """The completion matrix: one page of people by their required courses, with the
     summary and per-unit totals of every matching cell (not only this page).
 
     The totals ignore the status filter (they describe the group); rows honour it, showing
-    people with at least one cell in that status.
+    people with at least one cell in that status. `units` are the units in scope already
+    loaded (the filter's choices), for the names of the per-unit totals.
     """
     as_of = status_counts_as_of()
     totals_filters = replace_status(filters, "")
@@ -401,13 +445,13 @@ def matrix_get(
         # Counted per unit only (a hundred rows, not one per unit and course); the columns
         # are the courses with a count in the same rows, as a subquery of the Course query.
         groups = status_groups(scope=scope, filters=totals_filters, by=("unit",), as_of=as_of)
-        counted = status_count_rows(scope=scope, filters=totals_filters)
+        counted = status_count_rows(scope=scope, filters=totals_filters).filter(n__gt=0)
         course_q = Q(pk__in=counted.values("course_id"))
     else:
         groups = status_groups(
             scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
         )
-        course_q = Q(pk__in={group["course"] for group in groups})
+        course_q = Q(pk__in={group["course"] for group in groups if group["n"]})
     summary = StatusCounts()
     per_unit: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
     for group in groups:
@@ -430,18 +474,19 @@ def matrix_get(
         people = people.filter(
             Exists(required_enrolments().filter(user=OuterRef("pk"), course_id=filters.course_id))
         )
-    # The page's ids are sorted on the user table alone; joining units and professions for
-    # 10,000 people before sorting cost more than the rest of the page.
-    ids = _ordered(people, filters.sort).values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(page_number)
-    page_ids = list(page.object_list)
-    found = User.objects.filter(pk__in=page_ids).select_related("unit", "profession", "agency")
-    by_id = {person.pk: person for person in found} if page_ids else {}
-    rows = _matrix_rows([by_id[pk] for pk in page_ids if pk in by_id], columns)
+    paginator = Paginator(_ordered(people, filters.sort).values_list("pk", flat=True), PAGE_SIZE)
+    known = _people_count(scope, filters, as_of)
+    if known is not None:
+        paginator.count = known  # a cached_property: the paginator does not count again
+    page = paginator.get_page(page_number)
+    rows = _matrix_rows(_page_people(people, filters.sort, page), columns)
 
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[k for k in per_unit if k])}
+    named = {unit.pk: unit for unit in units}
+    missing = [pk for pk in per_unit if pk and pk not in named]
+    if missing:
+        named.update((u.pk, u) for u in Unit.objects.filter(pk__in=missing))
     unit_totals = sorted(
-        (UnitTotal(unit=units.get(pk) if pk else None, counts=c) for pk, c in per_unit.items()),
+        (UnitTotal(unit=named.get(pk) if pk else None, counts=c) for pk, c in per_unit.items()),
         key=lambda t: (t.unit is None, t.unit.path if t.unit else ""),
     )
     return Matrix(
@@ -450,7 +495,7 @@ def matrix_get(
         rows=rows,
         summary=summary,
         unit_totals=unit_totals,
-        totals_as_of=as_of if not filters.query else None,
+        totals_as_of=as_of if uses_status_counts(totals_filters, as_of) else None,
     )
 
 
@@ -534,19 +579,27 @@ def _counts_by(
     return result
 
 
-def _people_by(people: QuerySet[User], key: str) -> dict[int | None, int]:
-    rows = people.values(key).annotate(n=Count("id")).order_by()
+def _people_by(
+    scope: ReportScope, key: str, as_of: datetime.datetime | None
+) -> dict[int | None, int]:
+    """People in scope counted per `key` ("unit_id", "agency_id"): from the person counts
+    once built, else live. One GROUP BY."""
+    from .models import PersonCount
+
+    if uses_status_counts(ReportFilters(), as_of):
+        rows = counted_rows(PersonCount, scope=scope, filters=ReportFilters())
+        rows = rows.values(key).annotate(n=Sum("n")).order_by()
+    else:
+        rows = people_in_scope(scope).values(key).annotate(n=Count("id")).order_by()
     return {row[key]: row["n"] for row in rows}
 
 
 def unit_rollup(*, agency: Agency, as_of: datetime.datetime | None) -> list[RollupRow]:
     """Every unit of `agency` in tree order, each counting itself and everything beneath it,
     plus people of the agency without a unit. Two GROUP BYs and the unit list."""
-    people = User.objects.filter(
-        agency=agency, is_active=True, vetting_status=User.Vetting.APPROVED
-    )
-    counts = _counts_by(ReportScope(agency_id=agency.pk), "unit", as_of)
-    heads = _people_by(people, "unit_id")
+    scope = ReportScope(agency_id=agency.pk)
+    counts = _counts_by(scope, "unit", as_of)
+    heads = _people_by(scope, "unit_id", as_of)
     units = list(Unit.objects.filter(agency=agency).order_by("path"))
     rows = []
     for unit in units:
@@ -588,9 +641,9 @@ class PlatformRollup:
 
 def platform_rollup(*, as_of: datetime.datetime | None) -> PlatformRollup:
     """Every agency and every country, from two GROUP BYs and the agency list."""
-    people = User.objects.filter(is_active=True, vetting_status=User.Vetting.APPROVED)
-    counts = _counts_by(ReportScope(everyone=True), "agency", as_of)
-    heads = _people_by(people, "agency_id")
+    scope = ReportScope(everyone=True)
+    counts = _counts_by(scope, "agency", as_of)
+    heads = _people_by(scope, "agency_id", as_of)
     agencies = list(Agency.objects.select_related("country").order_by("name"))
     agency_rows = [
         RollupRow(
@@ -671,17 +724,41 @@ def _monthly_counts(cells: QuerySet[Enrolment], field_name: str) -> dict[datetim
     return result
 
 
+def _monthly_counted(
+    scope: ReportScope, filters: ReportFilters
+) -> tuple[dict[datetime.date, int], dict[datetime.date, int]]:
+    """Enrolled and completed per month from the month counts: one GROUP BY of a few
+    thousand rows instead of two over every enrolment."""
+    from .models import MonthCount
+
+    rows = counted_rows(MonthCount, scope=scope, filters=filters)
+    if filters.course_id:
+        rows = rows.filter(course_id=filters.course_id)
+    enrolled: dict[datetime.date, int] = {}
+    completed: dict[datetime.date, int] = {}
+    grouped = rows.values("month").annotate(e=Sum("enrolled"), c=Sum("completed")).order_by()
+    for row in grouped:
+        enrolled[row["month"]] = row["e"]
+        completed[row["month"]] = row["c"]
+    return enrolled, completed
+
+
 def completion_trend(
     *, scope: ReportScope, filters: ReportFilters, today: datetime.date | None = None
 ) -> list[MonthPoint]:
     """For each of the last 12 months: required enrolments that existed at the month's end,
     how many of them were completed by then (the rate), and completions in the month.
-    Two GROUP BYs by month (enrolled, completed), summed up in Python."""
+    One GROUP BY of the month counts (two by month over the enrolments, counted live,
+    before the first build or for a name search), summed up in Python."""
     today = today or timezone.localdate()
     starts = _month_starts(today, TREND_MONTHS)
-    cells = cell_list_filtered(scope=scope, filters=replace_status(filters, ""))
-    enrolled = _monthly_counts(cells, "enrolled_at")
-    completed = _monthly_counts(cells, "completed_at")
+    filters = replace_status(filters, "")
+    if uses_status_counts(filters, status_counts_as_of()):
+        enrolled, completed = _monthly_counted(scope, filters)
+    else:
+        cells = cell_list_filtered(scope=scope, filters=filters)
+        enrolled = _monthly_counts(cells, "enrolled_at")
+        completed = _monthly_counts(cells, "completed_at")
     points = []
     for start in starts:
         points.append(

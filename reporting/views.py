@@ -16,7 +16,7 @@ from accounts.services import audit_record
 from . import selectors, services
 from .chart import percent_line_chart
 from .forms import ReportFilterForm
-from .presenters import rows_with_cells_html
+from .presenters import matrix_rows_html, unit_totals_html
 from .statuses import STATUS_LABELS, STATUSES
 
 
@@ -26,8 +26,8 @@ def _scope_or_404(request) -> selectors.ReportScope:
     return selectors.report_scope_for(actor=request.user)
 
 
-def _filters(request, scope) -> tuple[ReportFilterForm, selectors.ReportFilters]:
-    form = ReportFilterForm(request.GET or None, scope=scope)
+def _filters(request, scope, **kwargs) -> tuple[ReportFilterForm, selectors.ReportFilters]:
+    form = ReportFilterForm(request.GET or None, scope=scope, **kwargs)
     return form, form.filters()
 
 
@@ -49,14 +49,19 @@ def _context(request, tab: str) -> dict:
         "can_see_agencies": rules.has_perm("reporting.view_agency_rollup", request.user),
         "can_assign": rules.has_perm("courses.view_reports", request.user),
         "status_labels": [(s, STATUS_LABELS[s]) for s in STATUSES],
+        "counts_current": selectors.counts_kept_current(),
     }
 
 
 @login_required
 def matrix(request):
     scope = _scope_or_404(request)
-    form, filters = _filters(request, scope)
-    report = selectors.matrix_get(scope=scope, filters=filters, page_number=request.GET.get("page"))
+    # Loaded once: the unit filter's choices and the names of the per-unit totals.
+    units = list(selectors.unit_list_in_scope(scope=scope))
+    form, filters = _filters(request, scope, units=units)
+    report = selectors.matrix_get(
+        scope=scope, filters=filters, page_number=request.GET.get("page"), units=units
+    )
     return render(
         request,
         "reporting/matrix.html",
@@ -65,7 +70,8 @@ def matrix(request):
             "filter_controls": form.controls(with_sort=True, with_status=True),
             "filters": filters,
             "report": report,
-            "rows": rows_with_cells_html(report.rows),
+            "rows_html": matrix_rows_html(report.rows),
+            "unit_totals_html": unit_totals_html(report.unit_totals),
             "page_obj": report.page,
             "querystring": _querystring(
                 filters, sort=filters.sort if filters.sort != "name" else ""

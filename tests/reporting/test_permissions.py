@@ -100,11 +100,3 @@ def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(reverse("reporting:matrix"))
 
     assert response.status_code == 302
-
-
-@pytest.mark.parametrize("perm", ["reporting.view_learner"])
-def test_rules_predicate_matches_the_queryset_twin(supervisor, learner, other_agency_learner, perm):
-    import rules
-
-    assert rules.has_perm(perm, supervisor, learner)
-    assert not rules.has_perm(perm, supervisor, other_agency_learner)

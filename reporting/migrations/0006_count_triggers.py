@@ -1,0 +1,185 @@
+"""Keep reporting's count tables current on PostgreSQL: statement-level triggers on
+courses_enrolment and accounts_user add the difference each statement makes (one grouped
+upsert per statement, whatever the number of rows, so a COPY or a bulk update stays
+cheap). Every write path is covered, whichever service makes it, without signals.
+
+Only "required" enrolments (source assigned or rule) of active, approved people count;
+months are UTC (the site's time zone). Other databases get nothing here: their counts are
+those of the last rebuild (reporting.services.status_counts_refresh).
+
+The SQL is written out here, not imported, so this migration means the same thing forever.
+"""
+
+from django.db import migrations
+
+REQUIRED = "('assigned', 'rule')"
+COUNTED = "{t}.is_active AND {t}.vetting_status = 'approved'"
+CELL = "user_id, course_id, source, state, enrolled_at, completed_at"
+KEY = "agency_id, unit_id, profession_id"
+
+
+def _month(column: str) -> str:
+    return f"date_trunc('month', {column} AT TIME ZONE 'UTC')::date"
+
+
+def _changed(old: str, new: str, columns: str) -> str:
+    """Rows of the transition tables whose `columns` differ (same id)."""
+    olds = ", ".join(f"o.{c.strip()}" for c in columns.split(","))
+    news = ", ".join(f"n.{c.strip()}" for c in columns.split(","))
+    return f"{old} o JOIN {new} n ON n.id = o.id WHERE ({olds}) IS DISTINCT FROM ({news})"
+
+
+def _apply_cells(cells: str) -> str:
+    """One statement: `cells` (key, course_id, state, enrolled_at, completed_at, sign)
+    added to the status and month counts."""
+    return f"""
+    WITH cells AS ({cells}),
+    statuses AS (
+        INSERT INTO reporting_statuscount ({KEY}, course_id, state, n)
+        SELECT {KEY}, course_id, state, SUM(sign) FROM cells
+        GROUP BY {KEY}, course_id, state HAVING SUM(sign) <> 0
+        ON CONFLICT ({KEY}, course_id, state)
+        DO UPDATE SET n = reporting_statuscount.n + EXCLUDED.n
+        RETURNING 1
+    )
+    INSERT INTO reporting_monthcount ({KEY}, course_id, month, enrolled, completed)
+    SELECT {KEY}, course_id, month, SUM(enrolled), SUM(completed) FROM (
+        SELECT {KEY}, course_id, {_month("enrolled_at")} AS month, sign AS enrolled,
+               0 AS completed
+        FROM cells WHERE enrolled_at IS NOT NULL
+        UNION ALL
+        SELECT {KEY}, course_id, {_month("completed_at")}, 0, sign
+        FROM cells WHERE completed_at IS NOT NULL
+    ) AS months
+    GROUP BY {KEY}, course_id, month HAVING SUM(enrolled) <> 0 OR SUM(completed) <> 0
+    ON CONFLICT ({KEY}, course_id, month) DO UPDATE SET
+        enrolled = reporting_monthcount.enrolled + EXCLUDED.enrolled,
+        completed = reporting_monthcount.completed + EXCLUDED.completed;
+    """
+
+
+def _apply_people(people: str) -> str:
+    """One statement: `people` (key, sign) added to the person counts."""
+    return f"""
+    INSERT INTO reporting_personcount ({KEY}, n)
+    SELECT {KEY}, SUM(sign) FROM ({people}) AS people
+    GROUP BY {KEY} HAVING SUM(sign) <> 0
+    ON CONFLICT ({KEY}) DO UPDATE SET n = reporting_personcount.n + EXCLUDED.n;
+    """
+
+
+def _enrolment_cells(rows: str) -> str:
+    """Cells of enrolment rows (user_id, ..., sign), keyed by their person's current unit."""
+    return (
+        f"SELECT u.agency_id, u.unit_id, u.profession_id, e.course_id, e.state,"
+        f" e.enrolled_at, e.completed_at, e.sign"
+        f" FROM ({rows}) AS e JOIN accounts_user u ON u.id = e.user_id"
+        f" WHERE e.source IN {REQUIRED} AND {COUNTED.format(t='u')}"
+    )
+
+
+ENROLMENT_ROWS = {
+    "INSERT": f"SELECT {CELL}, 1 AS sign FROM new_rows",
+    "DELETE": f"SELECT {CELL}, -1 AS sign FROM old_rows",
+    "UPDATE": (
+        f"SELECT {', '.join('o.' + c.strip() for c in CELL.split(','))}, -1 AS sign"
+        f" FROM {_changed('old_rows', 'new_rows', CELL)}"
+        f" UNION ALL SELECT {', '.join('n.' + c.strip() for c in CELL.split(','))}, 1"
+        f" FROM {_changed('old_rows', 'new_rows', CELL)}"
+    ),
+}
+
+# A person's key or whether they count changed: their people count moves, and so do the
+# counts of all their required enrolments.
+PERSON_FIELDS = "agency_id, unit_id, profession_id, is_active, vetting_status"
+PERSON_SIDES = (
+    f"SELECT o.id, o.agency_id, o.unit_id, o.profession_id, -1 AS sign"
+    f" FROM {_changed('old_rows', 'new_rows', PERSON_FIELDS)} AND {COUNTED.format(t='o')}"
+    f" UNION ALL SELECT n.id, n.agency_id, n.unit_id, n.profession_id, 1"
+    f" FROM {_changed('old_rows', 'new_rows', PERSON_FIELDS)} AND {COUNTED.format(t='n')}"
+)
+PERSON_ROWS = {
+    "INSERT": f"SELECT {KEY}, 1 AS sign FROM new_rows n WHERE {COUNTED.format(t='n')}",
+    "DELETE": f"SELECT {KEY}, -1 AS sign FROM old_rows o WHERE {COUNTED.format(t='o')}",
+    "UPDATE": f"SELECT {KEY}, sign FROM ({PERSON_SIDES}) AS sides",
+}
+PERSON_CELLS = (
+    f"SELECT s.agency_id, s.unit_id, s.profession_id, e.course_id, e.state, e.enrolled_at,"
+    f" e.completed_at, s.sign FROM ({PERSON_SIDES}) AS s"
+    f" JOIN courses_enrolment e ON e.user_id = s.id AND e.source IN {REQUIRED}"
+)
+
+
+def _function(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n{body}\nRETURN NULL;\nEND;\n$$;"
+    )
+
+
+def _trigger(table: str, op: str, function: str) -> str:
+    referencing = {
+        "INSERT": "NEW TABLE AS new_rows",
+        "DELETE": "OLD TABLE AS old_rows",
+        "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    }[op]
+    return (
+        f"CREATE TRIGGER {function} AFTER {op} ON {table} REFERENCING {referencing}"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
+    )
+
+
+def _statements() -> list[str]:
+    statements = [
+        f"CREATE UNIQUE INDEX reporting_statuscount_key ON reporting_statuscount"
+        f" ({KEY}, course_id, state) NULLS NOT DISTINCT;",
+        f"CREATE UNIQUE INDEX reporting_personcount_key ON reporting_personcount"
+        f" ({KEY}) NULLS NOT DISTINCT;",
+        f"CREATE UNIQUE INDEX reporting_monthcount_key ON reporting_monthcount"
+        f" ({KEY}, course_id, month) NULLS NOT DISTINCT;",
+    ]
+    for op in ("INSERT", "UPDATE", "DELETE"):
+        function = f"reporting_enrolment_{op.lower()}"
+        statements.append(_function(function, _apply_cells(_enrolment_cells(ENROLMENT_ROWS[op]))))
+        statements.append(_trigger("courses_enrolment", op, function))
+        function = f"reporting_user_{op.lower()}"
+        body = _apply_people(PERSON_ROWS[op])
+        if op == "UPDATE":
+            body += _apply_cells(PERSON_CELLS)
+        statements.append(_function(function, body))
+        statements.append(_trigger("accounts_user", op, function))
+    return statements
+
+
+def _drop_statements() -> list[str]:
+    statements = []
+    for op in ("insert", "update", "delete"):
+        for table, function in (
+            ("courses_enrolment", f"reporting_enrolment_{op}"),
+            ("accounts_user", f"reporting_user_{op}"),
+        ):
+            statements.append(f"DROP TRIGGER IF EXISTS {function} ON {table};")
+            statements.append(f"DROP FUNCTION IF EXISTS {function}();")
+    for name in ("statuscount", "personcount", "monthcount"):
+        statements.append(f"DROP INDEX IF EXISTS reporting_{name}_key;")
+    return statements
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in statements():
+            schema_editor.execute(statement, params=None)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reporting", "0005_person_and_month_counts"),
+    ]
+
+    operations = [
+        migrations.RunPython(_run(_statements), _run(_drop_statements)),
+    ]
