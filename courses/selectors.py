@@ -246,39 +246,54 @@ def _variant_filter(user: User, language: str) -> Q:
     return Q(language__in=["", language]) & by_place
 
 
+def _course_and_enrolment_get(*, user: User, slug: str) -> tuple[Course | None, Enrolment | None]:
+    """The course by its slug and the person's enrolment in it. Most visitors of a course or
+    lesson page are enrolled: one query finds both; otherwise a second finds the course."""
+    enrolment = (
+        Enrolment.objects.filter(user=user, course__slug=slug).select_related("course").first()
+    )
+    if enrolment is not None:
+        return enrolment.course, enrolment
+    return Course.objects.filter(slug=slug).first(), None
+
+
 def course_page_get(
     *, user: User, slug: str, language: str, with_drills: bool = True
 ) -> CoursePage:
     """The course outline for `user`: published modules and lessons (in the learner's variant),
     their progress, enrolment, certificate and drills. Course.DoesNotExist when not visible.
     A fixed number of queries whatever the size of the course (see the tests)."""
-    course = Course.objects.filter(slug=slug).first()
+    course, enrolment = _course_and_enrolment_get(user=user, slug=slug)
     # The audience is denormalised on the row, so the permission needs no further query.
     if course is None or not rules.has_perm("courses.view_course", user, course):
         raise Course.DoesNotExist
-    modules = list(
+    modules_qs = (
         Module.objects.filter(course=course, current_version__isnull=False, is_retired=False)
         .select_related("current_version")
         .order_by("position", "pk")
     )
+    if enrolment is not None:
+        # The learner's progress per module comes with the modules (one row per person and
+        # module), not in a query of its own.
+        progress = ModuleProgress.objects.filter(user=user, module=OuterRef("pk"))
+        modules_qs = modules_qs.annotate(
+            progress_completed_at=Subquery(progress.values("completed_at")[:1]),
+            progress_quiz_passed_at=Subquery(progress.values("quiz_passed_at")[:1]),
+        )
+    modules = list(modules_qs)
     version_ids = [m.current_version_id for m in modules]
     versions = list(
         LessonVersion.objects.filter(module_version_id__in=version_ids)
         .filter(_variant_filter(user, language))
         .only(*OUTLINE_FIELDS)
     )
-    enrolment = Enrolment.objects.filter(user=user, course=course).first()
     progress_rows: dict[int, LessonProgress] = {}
-    module_done: dict[int, ModuleProgress] = {}
     if enrolment is not None:
         progress_rows = {
             row.lesson_id: row
             for row in LessonProgress.objects.filter(user=user, lesson__module__course=course).only(
                 "id", "lesson_id", "completed_at", "warning_acknowledged_at"
             )
-        }
-        module_done = {
-            p.module_id: p for p in ModuleProgress.objects.filter(user=user, module__course=course)
         }
     done = {lesson_id for lesson_id, row in progress_rows.items() if row.completed_at}
     by_version: dict[int, list[LessonVersion]] = defaultdict(list)
@@ -291,13 +306,12 @@ def course_page_get(
             language=language,
             jurisdiction=user.jurisdiction,
         )
-        progress = module_done.get(module.pk)
         outline.append(
             OutlineModule(
                 module=module,
                 lessons=[OutlineLesson(v, v.lesson_id in done) for v in picked],
-                completed=bool(progress and progress.completed_at),
-                quiz_passed=bool(progress and progress.quiz_passed_at),
+                completed=getattr(module, "progress_completed_at", None) is not None,
+                quiz_passed=getattr(module, "progress_quiz_passed_at", None) is not None,
             )
         )
     certificate = None
@@ -340,6 +354,11 @@ class LessonPage:
         return bool(self.progress and self.progress.completed_at)
 
     @property
+    def refresher_id(self) -> int | None:
+        """An open refresher of the learner that still asks for this lesson."""
+        return getattr(self.version, "pending_refresher_id", None)
+
+    @property
     def acknowledged(self) -> bool:
         return bool(self.progress and self.progress.warning_acknowledged_at)
 
@@ -371,7 +390,18 @@ def lesson_page_get(*, user: User, slug: str, lesson_id: int, language: str) -> 
     if module is None:
         raise Lesson.DoesNotExist
     outline = next(le for le in module.lessons if le.lesson_id == lesson_id)
-    version = LessonVersion.objects.get(pk=outline.version.pk)
+    versions = LessonVersion.objects.filter(pk=outline.version.pk)
+    if page.enrolment is not None:
+        # Whether a refresher asks for this lesson comes with the lesson's text.
+        versions = versions.annotate(
+            pending_refresher_id=Subquery(
+                _refresher_lessons_pending(user=user)
+                .filter(lesson_id=OuterRef("lesson_id"))
+                .order_by("pk")
+                .values("refresher_id")[:1]
+            )
+        )
+    version = versions.get()
     previous, following = page.neighbours(lesson_id)
     progress = page.progress_rows.get(lesson_id)
     return LessonPage(
@@ -840,6 +870,8 @@ def refresher_list_open_for(*, user: User) -> list[Refresher]:
     return list(
         Refresher.objects.filter(user=user, completed_at__isnull=True, cancelled_at__isnull=True)
         .select_related("course")
+        # The panel shows the kind, due date and course title: not the whole course row.
+        .only("id", "kind", "due_on", "course", "course__title", "course__slug")
         .annotate(
             lessons_total=Count("items"),
             lessons_done=Count("items", filter=Q(items__completed_at__isnull=False)),
@@ -860,18 +892,13 @@ def refresher_get(*, user: User, pk: int) -> Refresher:
     )
 
 
-def refresher_pending_for_lesson(*, user: User, lesson_id: int) -> int | None:
-    """The id of an open refresher of the learner that still asks for this lesson."""
-    return (
-        RefresherLesson.objects.filter(
-            refresher__user=user,
-            refresher__completed_at__isnull=True,
-            refresher__cancelled_at__isnull=True,
-            lesson_id=lesson_id,
-            completed_at__isnull=True,
-        )
-        .values_list("refresher_id", flat=True)
-        .first()
+def _refresher_lessons_pending(*, user: User) -> QuerySet[RefresherLesson]:
+    """Lessons that open refreshers of the learner still ask for."""
+    return RefresherLesson.objects.filter(
+        refresher__user=user,
+        refresher__completed_at__isnull=True,
+        refresher__cancelled_at__isnull=True,
+        completed_at__isnull=True,
     )
 
 

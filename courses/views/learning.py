@@ -100,10 +100,7 @@ def lesson_detail(request, slug, lesson_id):
     if enrolled and lp.must_warn(proceed=request.GET.get("proceed") == "1"):
         return render(request, "courses/lesson_warning.html", context)
     context["reveal"] = request.GET.get("reveal") == "1"
-    if enrolled:
-        context["refresher_id"] = selectors.refresher_pending_for_lesson(
-            user=request.user, lesson_id=lesson_id
-        )
+    context["refresher_id"] = lp.refresher_id
     return render(request, "courses/lesson_detail.html", context)
 
 
@@ -136,7 +133,7 @@ def lesson_postpone(request, slug, lesson_id):
 @require_POST
 def lesson_complete(request, slug, lesson_id):
     lp = _lesson_page(request, slug, lesson_id)
-    refresher_id = selectors.refresher_pending_for_lesson(user=request.user, lesson_id=lesson_id)
+    refresher_id = lp.refresher_id  # read before completing the lesson changes it
     try:
         outcome = services.lesson_complete(actor=request.user, lesson_version=lp.version)
     except ValidationError as error:

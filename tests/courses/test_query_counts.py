@@ -47,12 +47,13 @@ SIZES = [dict(courses=1, modules=1, lessons=1), dict(courses=4, modules=3, lesso
 
 @pytest.fixture(params=SIZES, ids=["small", "large"])
 def data(request, trainer, learner):
-    from accounts.models import User
+    from accounts.backends import AuthenticationBackend
     from accounts.roles import user_roles
 
     courses = _build(trainer, learner, **request.param)
-    # As in a request: the user is loaded fresh and the navigation has asked for its roles.
-    learner = User.objects.get(pk=learner.pk)
+    # As in a request: the user is loaded fresh by the sign-in backend (with agency, country
+    # and unit) and the navigation has asked for its roles.
+    learner = AuthenticationBackend().get_user(learner.pk)
     user_roles(learner)
     return learner, courses[0]
 
@@ -60,24 +61,34 @@ def data(request, trainer, learner):
 def test_catalogue_selector_queries(data, django_assert_num_queries):
     learner, _course = data
     # Reset per-request caches the way a fresh request would have them.
-    with django_assert_num_queries(3):  # agency (country), courses, topic tags
+    with django_assert_num_queries(2):  # courses, topic tags
         list(selectors.course_list_catalogue(user=learner, query="course"))
 
 
 def test_course_page_selector_queries(data, django_assert_num_queries):
     learner, course = data
-    # agency (for the audience), course, modules + current versions, lesson outline,
-    # enrolment, lesson progress, module progress, drills
-    with django_assert_num_queries(8):
+    # enrolment with its course, modules + current versions + module progress, lesson
+    # outline, lesson progress, drills
+    with django_assert_num_queries(5):
         selectors.course_page_get(user=learner, slug=course.slug, language="en")
+
+
+def test_course_page_selector_queries_before_enrolling(data, django_assert_num_queries):
+    learner, course = data
+    course.enrolments.all().delete()
+    # no enrolment, the course, modules + current versions, lesson outline, drills
+    with django_assert_num_queries(5):
+        page = selectors.course_page_get(user=learner, slug=course.slug, language="en")
+    assert page.enrolment is None and page.course == course
 
 
 def test_lesson_page_selector_queries(data, django_assert_num_queries):
     learner, course = data
     lesson_id = LessonVersion.objects.filter(module_version__module__course=course).last().lesson_id
-    # the course page's queries but the drills, then the lesson's text (the preferences are
-    # read only for a lesson with a content warning)
-    with django_assert_num_queries(8):
+    # the course page's queries but the drills, then the lesson's text with the open
+    # refresher that asks for it (the preferences are read only for a lesson with a content
+    # warning)
+    with django_assert_num_queries(5):
         selectors.lesson_page_get(
             user=learner, slug=course.slug, lesson_id=lesson_id, language="en"
         )
