@@ -4,10 +4,20 @@ twins of the rules in permissions.py); anything outside it is a 404 in the views
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from accounts.models import Agency, AuditEvent, Unit, User
@@ -61,24 +71,45 @@ class Schedule:
     cadence_days: int
 
 
-def schedule_list_for_agency(*, agency_id: int | None) -> list[Schedule]:
-    """The instruments an agency offers, with their cadence. Without a choice by the agency:
-    every current instrument at its default cadence (WHO-5 every 14 days, ProQOL every 30
-    days once loaded). Never more often than an instrument's recall period."""
-    instruments = list(instrument_list_current())
-    chosen = {}
+def _instruments_offered(*, agency_id: int | None, person: User | None = None):
+    """Current instruments, each annotated in the same query with the agency's choice
+    (`agency_enabled`, `agency_cadence`: None without one) and, for a person, when they last
+    answered it (`last_submitted_at`, any version of the same code)."""
+    instruments = instrument_list_current()
     if agency_id:
-        chosen = {
-            row.instrument_code: row for row in AgencyInstrument.objects.filter(agency_id=agency_id)
-        }
-    schedules = []
-    for instrument in instruments:
-        row = chosen.get(instrument.code)
-        if row is not None and not row.enabled:
-            continue
-        cadence = row.cadence_days if row is not None else instrument.default_cadence_days
-        schedules.append(Schedule(instrument, max(cadence, instrument.recall_days)))
-    return schedules
+        # Unique per agency and code: no ordering to build or run.
+        choice = AgencyInstrument.objects.filter(
+            agency_id=agency_id, instrument_code=OuterRef("code")
+        ).order_by()
+        instruments = instruments.annotate(
+            agency_enabled=Subquery(choice.values("enabled")[:1]),
+            agency_cadence=Subquery(choice.values("cadence_days")[:1]),
+        )
+    if person is not None:
+        instruments = instruments.annotate(
+            last_submitted_at=Subquery(
+                CheckIn.objects.filter(person=person, instrument__code=OuterRef("code"))
+                .order_by("-submitted_at")
+                .values("submitted_at")[:1]
+            )
+        )
+    return instruments
+
+
+def _schedule_for(instrument: Instrument) -> Schedule | None:
+    """None when the agency does not offer the instrument."""
+    if getattr(instrument, "agency_enabled", None) is False:
+        return None
+    cadence = getattr(instrument, "agency_cadence", None) or instrument.default_cadence_days
+    return Schedule(instrument, max(cadence, instrument.recall_days))
+
+
+def schedule_list_for_agency(*, agency_id: int | None) -> list[Schedule]:
+    """The instruments an agency offers, with their cadence, in one query. Without a choice
+    by the agency: every current instrument at its default cadence (WHO-5 every 14 days,
+    ProQOL every 30 days once loaded). Never more often than an instrument's recall period."""
+    schedules = (_schedule_for(i) for i in _instruments_offered(agency_id=agency_id))
+    return [s for s in schedules if s is not None]
 
 
 def agency_settings_for(*, agency_id: int | None) -> AgencyWellbeingSettings:
@@ -135,24 +166,19 @@ def checkin_get_by_submission(*, person: User, key: str) -> CheckIn | None:
     return CheckIn.objects.filter(person=person, submission_key=key[:64]).first()
 
 
-def checkin_last_by_instrument(*, person: User) -> dict[str, CheckIn]:
-    """The person's latest check-in per instrument code, in one query."""
-    latest: dict[str, CheckIn] = {}
-    rows = (
-        CheckIn.objects.filter(person=person, instrument__isnull=False)
-        .select_related("instrument")
-        .order_by("instrument__code", "-submitted_at", "-pk")
+def checkin_last_for_instrument(*, person: User, code: str) -> CheckIn | None:
+    """The person's latest answer to an instrument (any version of the code)."""
+    return (
+        CheckIn.objects.filter(person=person, instrument__code=code)
+        .order_by("-submitted_at", "-pk")
+        .first()
     )
-    for checkin in rows:
-        if checkin.instrument is not None:
-            latest.setdefault(checkin.instrument.code, checkin)
-    return latest
 
 
 @dataclass(frozen=True)
 class Due:
     schedule: Schedule
-    last: CheckIn | None
+    last_at: datetime | None  # when the person last answered the instrument
     due_on: date
     available_on: date
 
@@ -167,22 +193,24 @@ class Due:
 
 def due_list_for(*, person: User) -> list[Due]:
     """For each instrument the person's agency offers: when it is next due, and from when it
-    may be answered again (after its recall period)."""
+    may be answered again (after its recall period). One query (on every home page)."""
     today = timezone.localdate()
-    latest = checkin_last_by_instrument(person=person)
     result = []
-    for schedule in schedule_list_for_agency(agency_id=person.agency_id):
-        last = latest.get(schedule.instrument.code)
-        if last is None:
+    for instrument in _instruments_offered(agency_id=person.agency_id, person=person):
+        schedule = _schedule_for(instrument)
+        if schedule is None:
+            continue
+        last_at = instrument.last_submitted_at
+        if last_at is None:
             result.append(Due(schedule, None, today, today))
             continue
-        last_day = timezone.localtime(last.submitted_at).date()
+        last_day = timezone.localtime(last_at).date()
         result.append(
             Due(
                 schedule,
-                last,
+                last_at,
                 last_day + timedelta(days=schedule.cadence_days),
-                last_day + timedelta(days=schedule.instrument.recall_days),
+                last_day + timedelta(days=instrument.recall_days),
             )
         )
     return result

@@ -43,7 +43,7 @@ from .models import (
 )
 from .selectors import (
     agency_settings_for,
-    checkin_last_by_instrument,
+    checkin_last_for_instrument,
     exposure_day_total,
     schedule_list_for_agency,
 )
@@ -244,7 +244,7 @@ def checkin_submit(
         if instrument_code not in offered:
             raise ValidationError(_("This questionnaire is not offered in your agency."))
         instrument = offered[instrument_code].instrument
-        last = checkin_last_by_instrument(person=actor).get(instrument_code)
+        last = checkin_last_for_instrument(person=actor, code=instrument_code)
         if last is not None:
             again = timezone.localtime(last.submitted_at).date() + timedelta(
                 days=instrument.recall_days

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import UserFactory
 
@@ -51,3 +54,57 @@ def test_queue_page_query_budget(
 
     with django_assert_max_num_queries(25):
         client.get(reverse("wellbeing:queue"))
+
+
+def test_the_home_panel_reads_three_queries_however_long_the_history(
+    rf, learner, make_checkin, who5, django_assert_num_queries
+):
+    from accounts.backends import AuthenticationBackend
+    from wellbeing.panels import person_panel
+
+    for days in range(400, 20, -14):
+        make_checkin(learner, days_ago=days)
+    request = rf.get("/")
+    request.user = AuthenticationBackend().get_user(learner.pk)
+
+    # the latest check-in, the instruments offered with the last answer to each, the
+    # adjustment flag
+    with django_assert_num_queries(3):
+        panel = person_panel(request)
+
+    [due] = panel["due"]
+    assert due.last_at == panel["last"].submitted_at
+    assert due.due_on == timezone.localdate() - timedelta(days=22) + timedelta(days=14)
+
+
+def test_the_next_check_in_follows_the_agency_cadence_and_any_version_of_the_instrument(
+    learner, make_checkin, who5
+):
+    from wellbeing.models import AgencyInstrument
+    from wellbeing.selectors import due_list_for
+
+    AgencyInstrument.objects.create(agency=learner.agency, instrument_code="who5", cadence_days=28)
+    make_checkin(learner, days_ago=3)
+    # A newer version of the same questionnaire: the answer to the old one still counts.
+    type(who5).objects.filter(pk=who5.pk).update(is_current=False)
+    who5.pk = None
+    who5.version = f"{who5.version}-next"
+    who5.is_current = True
+    who5.save()
+
+    [due] = due_list_for(person=learner)
+
+    assert due.schedule.instrument.pk == who5.pk
+    assert due.due_on == timezone.localdate() + timedelta(days=25)
+    assert not due.can_answer  # within the recall period
+
+
+def test_an_instrument_the_agency_does_not_offer_is_never_due(learner, who5):
+    from wellbeing.models import AgencyInstrument
+    from wellbeing.selectors import due_list_for
+
+    AgencyInstrument.objects.create(
+        agency=learner.agency, instrument_code="who5", enabled=False, cadence_days=14
+    )
+
+    assert due_list_for(person=learner) == []
