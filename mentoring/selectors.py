@@ -240,6 +240,14 @@ def _next_session_subquery():
     )
 
 
+# What the dashboard shows of a pair: the two names and the status. Loading whole people
+# (and ordering over all their columns) cost more than the query itself on every home page.
+_DASHBOARD_PAIR_FIELDS = (
+    "id", "status", "proposed_at", "mentor", "mentee",
+    "mentor__full_name", "mentor__email", "mentee__full_name", "mentee__email",
+)  # fmt: skip
+
+
 def mentoring_overview_for(*, user: User, with_past: bool = True) -> dict:
     """The person's own mentoring: pairs as mentee and as mentor, open proposals to answer,
     the next session annotated, and (unless with_past is off, as on the dashboard)
@@ -250,9 +258,9 @@ def mentoring_overview_for(*, user: User, with_past: bool = True) -> dict:
     pairs = (
         mentor_assignment_list_for_pair(user=user)
         if with_past
-        else MentorAssignment.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
-            "mentor", "mentee"
-        )
+        else MentorAssignment.objects.filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("mentor", "mentee")
+        .only(*_DASHBOARD_PAIR_FIELDS)
     )
     rows = list(
         pairs.filter(status__in=[*OPEN])
@@ -517,14 +525,19 @@ def event_registration_list_for_event(*, event: Event) -> QuerySet[EventRegistra
     )
 
 
+def _registrations_upcoming(*, user: User) -> QuerySet[EventRegistration]:
+    """The person's places (or waiting-list places) at published events not yet over."""
+    return EventRegistration.objects.filter(
+        user=user,
+        status__in=[EventRegistration.Status.CONFIRMED, EventRegistration.Status.WAITLISTED],
+        event__ends_at__gt=timezone.now(),
+        event__status=Event.Status.PUBLISHED,
+    )
+
+
 def event_registration_list_upcoming_for(*, user: User, limit: int = 5):
     return (
-        EventRegistration.objects.filter(
-            user=user,
-            status__in=[EventRegistration.Status.CONFIRMED, EventRegistration.Status.WAITLISTED],
-            event__ends_at__gt=timezone.now(),
-            event__status=Event.Status.PUBLISHED,
-        )
+        _registrations_upcoming(user=user)
         .select_related("event")
         .order_by("event__starts_at")[:limit]
     )
@@ -589,15 +602,51 @@ def calendar_feed_events_for(*, user: User) -> QuerySet[Event]:
 # --- The dashboard ------------------------------------------------------------------------
 
 
+# What the dashboard shows of an event (mentoring/includes/event_when.html and the title).
+_DASHBOARD_EVENT_FIELDS = ("id", "title", "starts_at", "ends_at", "time_zone")
+
+
+def _dashboard_has(*, user: User) -> tuple[bool, bool]:
+    """(open pairings, upcoming events): most people have neither, and the panel then only
+    invites them; one cheap query tells, instead of building the two lists."""
+    return (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_pairs=Exists(
+                MentorAssignment.objects.filter(Q(mentor=user) | Q(mentee=user), status__in=[*OPEN])
+            ),
+            has_events=Exists(_registrations_upcoming(user=user)),
+        )
+        .values_list("has_pairs", "has_events")
+        .get()
+    )
+
+
 def mentoring_dashboard_for(*, user: User) -> dict:
-    """My mentor, my mentees, proposals to answer, the next session, upcoming events."""
-    overview = mentoring_overview_for(user=user, with_past=False)
+    """My mentor, my mentees, proposals to answer, the next session, upcoming events. One
+    query for someone with none of these, at most three otherwise."""
+    has_pairs, has_events = _dashboard_has(user=user)
+    if not (has_pairs or has_events):
+        return {"empty": True}
+    overview = (
+        mentoring_overview_for(user=user, with_past=False)
+        if has_pairs
+        else {"as_mentee": [], "as_mentor": [], "to_answer": []}
+    )
     next_sessions = [
         a.next_session_at
         for a in overview["as_mentee"] + overview["as_mentor"]
         if a.next_session_at
     ]
-    events = list(event_registration_list_upcoming_for(user=user, limit=3))
+    events = (
+        list(
+            event_registration_list_upcoming_for(user=user, limit=3).only(
+                "id", "status", "event", *(f"event__{name}" for name in _DASHBOARD_EVENT_FIELDS)
+            )
+        )
+        if has_events
+        else []
+    )
     mentors = [a for a in overview["as_mentee"] if a.is_active]
     waiting = [a for a in overview["as_mentee"] if a.status == MentorAssignment.Status.PROPOSED]
     if not (mentors or waiting or overview["as_mentor"] or overview["to_answer"] or events):

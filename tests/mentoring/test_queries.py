@@ -100,3 +100,39 @@ def test_the_dashboard_panel_does_not_load_ended_pairings(pair, mentor, django_a
             (str(pairing.mentor), str(pairing.mentee), pairing.next_session_at)
 
     assert overview["past"] == []
+
+
+def test_the_dashboard_panel_costs_one_query_for_someone_without_mentoring_or_events(
+    learner, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        panel = selectors.mentoring_dashboard_for(user=learner)
+
+    assert panel == {"empty": True}
+
+
+def test_the_dashboard_panel_reads_only_what_the_person_has(
+    pair, mentor, learner, django_assert_num_queries
+):
+    # The mentee has a pairing but no event: the probe, then the pairings.
+    with django_assert_num_queries(2):
+        panel = selectors.mentoring_dashboard_for(user=learner)
+    assert [a.pk for a in panel["mentors"]] == [pair.pk] and panel["events"] == []
+
+    # An event booked as well: the probe, the pairings, the events, whatever their number.
+    for _ in range(4):
+        RegistrationFactory(user=learner, event=EventFactory(capacity=3))
+    with django_assert_num_queries(3):
+        panel = selectors.mentoring_dashboard_for(user=learner)
+        [str(r.event.title) for r in panel["events"]]
+    assert len(panel["events"]) == 3
+
+
+def test_the_dashboard_panel_shows_events_without_a_mentor(learner, django_assert_num_queries):
+    RegistrationFactory(user=learner, event=EventFactory(capacity=3, title="Webinar on triage"))
+
+    with django_assert_num_queries(2):
+        panel = selectors.mentoring_dashboard_for(user=learner)
+
+    assert not panel["empty"] and panel["mentors"] == []
+    assert [r.event.title for r in panel["events"]] == ["Webinar on triage"]
