@@ -128,6 +128,27 @@ def test_home_panel_shows_latest_relevant_items(client_as, learner):
     assert b"Not yet triaged" not in response.content
 
 
+def test_home_panel_keeps_the_latest_items_until_a_triage_changes_them(
+    client_as, learner, trends_analyst, django_assert_num_queries
+):
+    from threat_feed.dashboard import trend_dashboard_panel
+    from threat_feed.services import trend_item_triage
+
+    RelevantItemFactory(title="Already relevant")
+    waiting = TrendItemFactory(title="Decided later")
+    client = client_as(learner)
+    assert b"Already relevant" in client.get(reverse("home")).content
+
+    request = client.get(reverse("home")).wsgi_request
+    with django_assert_num_queries(0):  # the same list for everybody, from the cache
+        trend_dashboard_panel(request)
+
+    trend_item_triage(actor=trends_analyst, item=waiting, status="relevant", severity=3)
+
+    page = client.get(reverse("home")).content
+    assert b"Already relevant" in page and b"Decided later" in page
+
+
 def test_home_panel_tells_analysts_what_waits(client_as, trends_analyst):
     TrendItemFactory.create_batch(2)
 
