@@ -88,12 +88,19 @@ class ReportFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(
-        self, data, *, scope: ReportScope, units: list[Unit] | None = None, **kwargs
+        self,
+        data,
+        *,
+        scope: ReportScope,
+        units: list[Unit] | None = None,
+        courses: list[Course] | None = None,
+        **kwargs,
     ) -> None:
-        """`units`: the units in scope, when the caller has loaded them already (the matrix
-        names its per-unit totals with them); loaded here otherwise, when first needed."""
+        """`units`, `courses`: the choices, when the caller has loaded them already (the
+        matrix names its totals and columns with them); loaded here otherwise, when the
+        controls are first built."""
         super().__init__(data, **kwargs)
-        self.units = units
+        self.loaded = {"unit": units, "course": courses}
         unit_field = self.fields["unit"]
         course_field = self.fields["course"]
         assert isinstance(unit_field, forms.ModelChoiceField)
@@ -144,10 +151,8 @@ class ReportFilterForm(forms.Form):
                 if name == "sort" and not current:
                     current = "name"
                 choices: Iterable[tuple[Any, Any]]
-                if name == "unit" and self.units is not None:
-                    choices = _model_choices(cast(forms.ModelChoiceField, field), self.units)
-                elif isinstance(field, forms.ModelChoiceField):
-                    choices = _model_choices(field)
+                if isinstance(field, forms.ModelChoiceField):
+                    choices = _model_choices(field, self.loaded.get(name))
                 else:
                     choices = cast(Iterable[tuple[Any, Any]], field.choices)
                 control["options"] = [

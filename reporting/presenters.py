@@ -10,12 +10,12 @@ unit) are joined here too: a template loop over them cost more than the page's q
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .selectors import MatrixCell, MatrixRow, UnitTotal
@@ -23,7 +23,9 @@ from .statuses import STATE_LABELS, STATUSES
 
 
 class CellRenderer:
-    """Renders cells for one request (one language, one set of date formats)."""
+    """Renders cells in one language, time zone and set of date formats. One renderer per
+    (language, time zone) is kept for the process (cell_renderer()), so a cell seen on an
+    earlier page is a dict lookup; its memos are bounded (MEMO_LIMIT)."""
 
     def __init__(self) -> None:
         self._long: dict[datetime.date, str] = {}
@@ -82,11 +84,14 @@ class CellRenderer:
         return " · ".join(parts) or self.words["no_dates"]
 
     def cell(self, cell: MatrixCell | None) -> str:
-        """One <td>; identical cells (same state and dates) are rendered once per page."""
+        """One <td>; identical cells (same state and dates) are rendered once."""
         if cell is None:
             return self._empty
         html = self._cells.get(cell)
         if html is None:
+            if len(self._cells) >= MEMO_LIMIT:
+                for memo in (self._cells, self._long, self._short):
+                    memo.clear()
             html = self._cells[cell] = self._render(cell)
         return html
 
@@ -109,15 +114,18 @@ class CellRenderer:
             f'<span class="visually-hidden">. {dates}</span></td>'
         )
 
-    def row(self, row: MatrixRow) -> str:
+    def row(self, row: MatrixRow, learner_url: tuple[str, str]) -> str:
         """One <tr>: the person (a link to their record), their unit, their cells. Every
         value in a cell is escaped in _render and _label."""
         person = row.person
         profession = person.profession
         return (
             format_html(
-                '<tr><th scope="row" class="matrix-person"><a href="{}">{}</a>{}</th><td>{}</td>',
-                reverse("reporting:learner", args=[person.pk]),
+                '<tr><th scope="row" class="matrix-person"><a href="{}{}{}">{}</a>{}</th>'
+                "<td>{}</td>",
+                learner_url[0],
+                person.pk,
+                learner_url[1],
                 person.get_full_name(),
                 format_html('<span class="matrix-sub">{}</span>', profession) if profession else "",
                 person.unit.name if person.unit else "—",
@@ -127,9 +135,30 @@ class CellRenderer:
         )
 
 
+MEMO_LIMIT = 20_000
+_renderers: dict[tuple[str | None, str], CellRenderer] = {}
+
+
+def cell_renderer() -> CellRenderer:
+    """The process's renderer for the active language and time zone."""
+    key = (get_language(), timezone.get_current_timezone_name())
+    renderer = _renderers.get(key)
+    if renderer is None:
+        renderer = _renderers[key] = CellRenderer()
+    return renderer
+
+
+def _learner_url() -> tuple[str, str]:
+    """The learner record's URL around its id, reversed once per page, not once per row."""
+    marker = "2147483647"
+    before, _sep, after = reverse("reporting:learner", args=[int(marker)]).rpartition(marker)
+    return before, after
+
+
 def matrix_rows_html(rows: list[MatrixRow]) -> SafeString:
-    render: Callable[[MatrixRow], str] = CellRenderer().row
-    return mark_safe("".join(render(row) for row in rows))  # noqa: S308  # nosec B308 B703
+    render = cell_renderer().row
+    url = _learner_url()
+    return mark_safe("".join(render(row, url) for row in rows))  # noqa: S308  # nosec B308 B703
 
 
 def unit_totals_html(totals: list[UnitTotal]) -> SafeString:

@@ -431,34 +431,36 @@ def matrix_get(
     filters: ReportFilters,
     page_number: str | int | None,
     units: Iterable[Unit] = (),
+    courses: Iterable[Course] = (),
 ) -> Matrix:
     """The completion matrix: one page of people by their required courses, with the
     summary and per-unit totals of every matching cell (not only this page).
 
     The totals ignore the status filter (they describe the group); rows honour it, showing
-    people with at least one cell in that status. `units` are the units in scope already
-    loaded (the filter's choices), for the names of the per-unit totals.
+    people with at least one cell in that status. `units` and `courses` are those already
+    loaded for the filter's choices: the names of the per-unit totals and the columns (the
+    courses with a cell), so neither is read again.
     """
     as_of = status_counts_as_of()
     totals_filters = replace_status(filters, "")
-    if uses_status_counts(totals_filters, as_of):
-        # Counted per unit only (a hundred rows, not one per unit and course); the columns
-        # are the courses with a count in the same rows, as a subquery of the Course query.
-        groups = status_groups(scope=scope, filters=totals_filters, by=("unit",), as_of=as_of)
-        counted = status_count_rows(scope=scope, filters=totals_filters).filter(n__gt=0)
-        course_q = Q(pk__in=counted.values("course_id"))
-    else:
-        groups = status_groups(
-            scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
-        )
-        course_q = Q(pk__in={group["course"] for group in groups if group["n"]})
     summary = StatusCounts()
     per_unit: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
-    for group in groups:
+    with_cells: set[int] = set()
+    for group in status_groups(
+        scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
+    ):
         status = status_of(group["state"])
         summary.add(status, group["n"])
         per_unit[group["unit"]].add(status, group["n"])
-    columns = list(Course.objects.filter(course_q).only("pk", "title").order_by("title", "pk"))
+        if group["n"]:
+            with_cells.add(group["course"])
+    columns = [course for course in courses if course.pk in with_cells]
+    if len(columns) < len(with_cells):  # a course the caller did not load (or none loaded)
+        columns = list(
+            Course.objects.filter(pk__in=with_cells).only("pk", "title").order_by("title", "pk")
+        )
+    else:
+        columns.sort(key=lambda course: (course.title, course.pk))
 
     people = learner_list_filtered(scope=scope, filters=filters)
     if filters.status:

@@ -56,11 +56,16 @@ def _context(request, tab: str) -> dict:
 @login_required
 def matrix(request):
     scope = _scope_or_404(request)
-    # Loaded once: the unit filter's choices and the names of the per-unit totals.
+    # Loaded once: the filter's choices, the names of the per-unit totals and the columns.
     units = list(selectors.unit_list_in_scope(scope=scope))
-    form, filters = _filters(request, scope, units=units)
+    courses = list(selectors.course_list_reportable().only("pk", "title"))
+    form, filters = _filters(request, scope, units=units, courses=courses)
     report = selectors.matrix_get(
-        scope=scope, filters=filters, page_number=request.GET.get("page"), units=units
+        scope=scope,
+        filters=filters,
+        page_number=request.GET.get("page"),
+        units=units,
+        courses=courses,
     )
     return render(
         request,
