@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -46,14 +47,29 @@ def notification_unread_count_forget(*, user) -> None:
         delattr(user, _UNREAD_CACHE)
 
 
+def notification_deliveries_for(
+    *, pairs: Collection[tuple[int, str]]
+) -> dict[tuple[int, str], str]:
+    """How each (person id, kind) in `pairs` wants email: their choice, else the kind's
+    default (one query)."""
+    if not pairs:
+        return {}
+    chosen = {
+        (user_id, kind): delivery
+        for user_id, kind, delivery in NotificationPreference.objects.filter(
+            user_id__in={user_id for user_id, _kind in pairs},
+            kind__in={kind for _uid, kind in pairs},
+        ).values_list("user_id", "kind", "delivery")
+    }
+    return {
+        (user_id, kind): chosen.get((user_id, kind)) or notification_kind_get(kind).default_delivery
+        for user_id, kind in pairs
+    }
+
+
 def notification_delivery_for(*, user, kind: str) -> str:
     """How `user` wants email for `kind`: their choice, else the kind's default."""
-    chosen = (
-        NotificationPreference.objects.filter(user=user, kind=kind)
-        .values_list("delivery", flat=True)
-        .first()
-    )
-    return chosen or notification_kind_get(kind).default_delivery
+    return notification_deliveries_for(pairs={(user.pk, kind)})[(user.pk, kind)]
 
 
 @dataclass(frozen=True)

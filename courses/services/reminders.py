@@ -8,9 +8,10 @@ to supervisors, through the reminder outbox (courses.Reminder, DESIGN section 6)
 - Dispatch (`reminder_claim` + `reminders_deliver`, in chunk tasks of about 500 rows):
   rows are claimed under SELECT ... FOR UPDATE SKIP LOCKED with a lease and an attempt
   count, checked again (nothing goes to someone who renewed or completed since), sent as
-  notifications keyed by the row (`notices_send`: notification_send's rules, in bulk), and
+  notifications keyed by the row (`notifications.services.notification_send_many`), and
   marked handled in the same transaction. A sweeper re-enqueues rows left waiting; a row
-  that keeps killing its worker is given up ("dead") after OUTBOX_MAX_ATTEMPTS.
+  that keeps killing its worker is given up ("dead") after OUTBOX_MAX_ATTEMPTS. Claim,
+  release and retry follow the notifications outbox's rules (`outbox_rows_*`).
 """
 
 from __future__ import annotations
@@ -19,26 +20,24 @@ import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Supervision, Unit, User
-from notifications.kinds import notification_kind_get
-from notifications.models import Delivery, Notification, NotificationPreference
 from notifications.services import (
-    BODY_MAX_CHARS,
-    OutgoingEmail,
-    notification_url_is_local,
-    outbox_email_enqueue_many,
-    outbox_email_render,
+    Notice,
+    notification_send_many,
+    outbox_rows_claim,
+    outbox_rows_release,
+    outbox_rows_revive,
+    outbox_waiting,
 )
 
 from ..models import Enrolment, Refresher, Reminder
@@ -276,19 +275,13 @@ def refresher_notices_plan(*, refresher_ids: list[int]) -> int:
 # --- Waking senders -----------------------------------------------------------------------
 
 
-def _waiting(now) -> Q:
-    return Q(sent_at__isnull=True, dead_at__isnull=True) & (
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    )
-
-
 def reminders_wake(*, rows: int | None = None) -> int:
     """Enqueue, after commit, one chunk task per REMINDER_CHUNK_SIZE waiting rows (counted
     when `rows` is not given). Returns how many tasks."""
     from ..tasks import reminders_send_chunk
 
     if rows is None:
-        rows = Reminder.objects.filter(_waiting(timezone.now())).count()
+        rows = Reminder.objects.filter(outbox_waiting(timezone.now())).count()
     chunks = -(-rows // settings.OUTBOX_CHUNK_SIZE)
     for _chunk in range(chunks):
         reminders_send_chunk.delay_on_commit()
@@ -300,7 +293,7 @@ def reminders_sweep() -> int:
     message, a killed worker whose lease ran out). Returns how many tasks."""
     now = timezone.now()
     stale = (
-        Reminder.objects.filter(_waiting(now))
+        Reminder.objects.filter(outbox_waiting(now))
         .filter(Q(created_at__lt=now - settings.OUTBOX_SWEEP_AFTER) | Q(claimed_until__lt=now))
         .count()
     )
@@ -314,29 +307,14 @@ def reminders_sweep() -> int:
 
 def reminder_claim(*, limit: int | None = None) -> list[int]:
     """Claim up to `limit` waiting rows for this worker (a lease, one more attempt) and
-    return their ids; rows out of attempts are given up instead."""
-    limit = limit or settings.OUTBOX_CHUNK_SIZE
-    now = timezone.now()
-    with transaction.atomic():
-        rows = list(
-            Reminder.objects.select_for_update(skip_locked=True)
-            .filter(_waiting(now))
-            .order_by("pk")
-            .values_list("pk", "attempts")[:limit]
-        )
-        spent = [pk for pk, attempts in rows if attempts >= settings.OUTBOX_MAX_ATTEMPTS]
-        live = [pk for pk, attempts in rows if attempts < settings.OUTBOX_MAX_ATTEMPTS]
-        if spent:
-            Reminder.objects.filter(pk__in=spent).update(
-                dead_at=now, claimed_until=None, last_error="gave up after repeated attempts"
-            )
-            logger.error("reminders: gave up on %s row(s) after repeated attempts", len(spent))
-        if live:
-            lease = timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
-            Reminder.objects.filter(pk__in=live).update(
-                claimed_until=now + lease, attempts=F("attempts") + 1
-            )
-    return live
+    return their ids; rows out of attempts are given up instead (the outbox rules of
+    notifications.services.outbox_rows_claim)."""
+    return outbox_rows_claim(
+        Reminder,
+        limit=limit or settings.OUTBOX_CHUNK_SIZE,
+        lease=timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS),
+        label="reminders",
+    )
 
 
 def _language(user: User) -> str:
@@ -404,96 +382,6 @@ def _learner_message(row: Reminder) -> tuple:
     else:
         title = _("Overdue: %(course)s was due on %(date)s") % {"course": course, "date": when}
     return title, "", url
-
-
-@dataclass
-class Notice:
-    """One notification to send for a chunk of reminder rows."""
-
-    user: User
-    kind: str
-    title: str
-    body: str
-    url: str
-    key: str
-
-
-def notices_send(notices: Sequence[Notice]) -> int:
-    """Send notices the way notifications.notification_send does (an inbox row with the
-    person's email choice for the kind, an email through the outbox when "immediately",
-    nothing twice for the same key, nothing to inactive people), for a whole chunk in a
-    handful of queries instead of about eight per notice. Returns how many inbox rows were
-    written. Precondition: inside a transaction; titles already in the person's language.
-
-    Why here and not one notification_send per row: a reminder chunk of 500 rows took four
-    seconds that way (bench/reminders.py); notifications has no bulk sender yet.
-    """
-    live = [n for n in notices if n.user.is_active]
-    if not live:
-        return 0
-    kinds = {n.kind for n in live}
-    defaults = {kind: notification_kind_get(kind).default_delivery for kind in kinds}
-    for notice in live:
-        if notice.url and not notification_url_is_local(notice.url):
-            raise ValueError(f"notification url must be a local path, not {notice.url!r}")
-    user_ids = {n.user.pk for n in live}
-    existing = set(
-        Notification.objects.filter(
-            user_id__in=user_ids, key__in=[n.key for n in live]
-        ).values_list("user_id", "key")
-    )
-    chosen = {
-        (user_id, kind): delivery
-        for user_id, kind, delivery in NotificationPreference.objects.filter(
-            user_id__in=user_ids, kind__in=kinds
-        ).values_list("user_id", "kind", "delivery")
-    }
-    rows = [
-        Notification(
-            user=n.user,
-            kind=n.kind,
-            title=" ".join(n.title.replace("\x00", "").split())[:200],
-            body=n.body.replace("\x00", "").strip()[:BODY_MAX_CHARS],
-            url=n.url,
-            key=n.key,
-            delivery=chosen.get((n.user.pk, n.kind), defaults[n.kind]),
-        )
-        for n in live
-        if (n.user.pk, n.key) not in existing
-    ]
-    # A concurrent sender of the same key (a duplicated task) makes its row the only one.
-    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    emailed = [r for r in rows if r.delivery == Delivery.IMMEDIATE and r.user.email]
-    if emailed:
-        ids = {
-            (user_id, key): pk
-            for pk, user_id, key in Notification.objects.filter(
-                user_id__in={r.user_id for r in emailed}, key__in=[r.key for r in emailed]
-            ).values_list("pk", "user_id", "key")
-        }
-        emails = []
-        for row in emailed:
-            row.pk = ids[(row.user_id, row.key)]
-            subject, text, html = outbox_email_render(
-                user=row.user,
-                template="notifications/email/notification",
-                context={
-                    "notification": row,
-                    "open_url": settings.SITE_URL.rstrip("/") + _url("notifications:open", row.pk),
-                },
-            )
-            emails.append(
-                OutgoingEmail(
-                    key=f"notification:{row.pk}",
-                    user_id=row.user_id,
-                    to_email=row.user.email,
-                    subject=subject,
-                    text=text,
-                    html=html,
-                )
-            )
-        outbox_email_enqueue_many(emails=emails)
-    return len(rows)
 
 
 def _escalation_notice(recipient: User, rows: list[Reminder]) -> Notice:
@@ -572,7 +460,7 @@ def reminders_deliver(*, ids: Sequence[int]) -> dict[str, int]:
             with translation.override(_language(group[0].recipient)):
                 notices.append(_escalation_notice(group[0].recipient, group))
             sent += [row.pk for row in group]
-        notices_send(notices)
+        notification_send_many(notices)
         now = timezone.now()
         outcomes = ((sent, Reminder.Outcome.SENT), (not_needed, Reminder.Outcome.NOT_NEEDED))
         for pks, outcome in outcomes:
@@ -585,9 +473,7 @@ def reminders_deliver(*, ids: Sequence[int]) -> dict[str, int]:
 
 def reminder_release(*, ids: Iterable[int]) -> int:
     """Give claimed rows back (a task out of time)."""
-    return Reminder.objects.filter(pk__in=list(ids), sent_at__isnull=True).update(
-        claimed_until=None
-    )
+    return outbox_rows_release(Reminder, ids=ids)
 
 
 @transaction.atomic
@@ -599,9 +485,7 @@ def reminders_retry(*, actor: User, ids: Iterable[int]) -> int:
     from ._common import require
 
     require(actor, "courses.retry_reminders")
-    count = Reminder.objects.filter(
-        pk__in=list(ids), dead_at__isnull=False, sent_at__isnull=True
-    ).update(dead_at=None, attempts=0, claimed_until=None, last_error="")
+    count = outbox_rows_revive(Reminder, ids=ids)
     if count:
         reminders_wake(rows=count)
         audit_record(actor=actor, action="courses.reminders_retry", details={"reminders": count})
