@@ -156,7 +156,11 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that change only through services (audited, with their rules): the admin looks."""
+    """Rows that change only through services (audited, with their rules): the admin looks.
+    Every app's read-only admin pages use this one. `deletable = True` keeps the admin's
+    delete (for those with the model's delete permission) where rows may simply go."""
+
+    deletable = False
 
     def has_add_permission(self, request):
         return False
@@ -165,7 +169,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return self.deletable and super().has_delete_permission(request, obj)
 
 
 # Supervision and wellbeing coverage open other people's records (training reports, wellbeing

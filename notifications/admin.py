@@ -2,18 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import ReadOnlyAdmin
+
 from .models import EmailOutbox, Notification, NotificationPreference
 from .services import outbox_dead_retry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services only: the admin looks, it does not edit."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ReadFilter(admin.SimpleListFilter):
@@ -44,6 +36,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    deletable = True
 
 
 @admin.register(NotificationPreference)
@@ -80,6 +73,7 @@ class EmailOutboxAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     actions = ["retry_dead"]
+    deletable = True
     # What delivery needs, not what the email says (see NotificationAdmin).
     fields = [
         "user",

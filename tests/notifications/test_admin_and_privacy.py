@@ -45,6 +45,16 @@ def test_outbox_rows_are_read_only_in_the_admin(admin_client_, learner):
     assert admin_client_.get(reverse("admin:notifications_emailoutbox_add")).status_code == 404
 
 
+@pytest.mark.parametrize("model", ["notification", "emailoutbox"])
+def test_inbox_rows_and_emails_can_still_be_deleted_in_the_admin(admin_client_, learner, model):
+    """They use accounts' shared ReadOnlyAdmin, with delete kept (deletable = True)."""
+    notification_send(user=learner, kind=IMMEDIATE, title="Hello")
+    pk = (Notification if model == "notification" else EmailOutbox).objects.get().pk
+
+    url = reverse(f"admin:notifications_{model}_delete", args=[pk])
+    assert admin_client_.get(url).status_code == 200
+
+
 def test_the_admin_never_shows_what_a_notification_or_email_says_beyond_its_title(
     admin_client_, learner
 ):
