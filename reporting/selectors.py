@@ -398,30 +398,45 @@ def _people_count(
     scope: ReportScope, filters: ReportFilters, as_of: datetime.datetime | None
 ) -> int | None:
     """How many people the matrix lists, from the count tables (a one-row aggregate query),
-    or None when only counting people can tell (a name search, the roll-up not built yet, a
-    status without a course: "at least one cell in that status" is not in the counts).
+    or None when only counting people can tell (a name search, the tables not built yet).
 
     With a course, each person has at most one enrolment in it, so people with that course
-    (in that status) are the enrolments counted for it."""
-    from .models import PersonCount
+    (in that status) are the enrolments counted for it; with a status alone, the people
+    with at least one course in it are counted per status."""
+    from .models import PersonCount, PersonStatusCount
 
-    if not uses_status_counts(filters, as_of) or (filters.status and not filters.course_id):
+    if not uses_status_counts(filters, as_of):
         return None
     if filters.course_id:
         rows = status_count_rows(scope=scope, filters=filters)
+    elif filters.status:
+        rows = counted_rows(PersonStatusCount, scope=scope, filters=filters)
+        rows = rows.filter(status=filters.status)
     else:
         rows = counted_rows(PersonCount, scope=scope, filters=filters)
     return rows.aggregate(total=Sum("n"))["total"] or 0
+
+
+PAGE_PERSON_FIELDS = (
+    "full_name",
+    "email",
+    "unit__name",
+    "unit__path",
+    "profession__name",
+    "profession__name_fr",
+)
 
 
 def _page_people(people: QuerySet[User], sort: str, page: Page) -> list[User]:
     """The page's people, with their unit and profession, in one query: the page's ids are
     sorted on the user table alone as a subquery (joining units and professions for 10,000
     people before sorting cost more than the rest of the page), then the 25 are sorted
-    again with their joins."""
+    again with their joins. Only the columns a row shows are read."""
     ids = page.object_list
     return list(
-        _ordered(User.objects.filter(pk__in=ids), sort).select_related("unit", "profession")
+        _ordered(User.objects.filter(pk__in=ids), sort)
+        .select_related("unit", "profession")
+        .only(*PAGE_PERSON_FIELDS)
     )
 
 
@@ -443,17 +458,24 @@ def matrix_get(
     """
     as_of = status_counts_as_of()
     totals_filters = replace_status(filters, "")
+    if uses_status_counts(totals_filters, as_of):
+        # Counted per unit only (a hundred rows, not one per unit and course: turning
+        # thousands of rows into dicts cost more than the queries); the courses with a cell
+        # are a second, DISTINCT query of the same rows.
+        groups = status_groups(scope=scope, filters=totals_filters, by=("unit",), as_of=as_of)
+        counted = status_count_rows(scope=scope, filters=totals_filters).filter(n__gt=0)
+        with_cells = set(counted.values_list("course_id", flat=True).distinct().order_by())
+    else:
+        groups = status_groups(
+            scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
+        )
+        with_cells = {group["course"] for group in groups if group["n"]}
     summary = StatusCounts()
     per_unit: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
-    with_cells: set[int] = set()
-    for group in status_groups(
-        scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
-    ):
+    for group in groups:
         status = status_of(group["state"])
         summary.add(status, group["n"])
         per_unit[group["unit"]].add(status, group["n"])
-        if group["n"]:
-            with_cells.add(group["course"])
     columns = [course for course in courses if course.pk in with_cells]
     if len(columns) < len(with_cells):  # a course the caller did not load (or none loaded)
         columns = list(

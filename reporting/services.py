@@ -16,7 +16,7 @@ import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,7 +26,13 @@ from accounts.exports import spreadsheet_safe
 from accounts.models import User
 from accounts.services import audit_record, job_run_claim, job_run_finish
 
-from .models import MonthCount, PersonCount, StatusCount, StatusCountRefresh
+from .models import (
+    MonthCount,
+    PersonCount,
+    PersonStatusCount,
+    StatusCount,
+    StatusCountRefresh,
+)
 from .selectors import (
     EXPORT_FIELDS,
     EXPORT_TEXT_COLUMNS,
@@ -40,7 +46,7 @@ from .selectors import (
     status_counts_as_of,
     status_groups,
 )
-from .statuses import STATE_LABELS, status_of
+from .statuses import NOT_STARTED, STATE_LABELS, STATUSES, states_for, status_of
 
 logger = logging.getLogger(__name__)
 
@@ -188,16 +194,23 @@ def _monthly_summary(supervisor: User, as_of: datetime.datetime | None) -> Statu
     return counts
 
 
-def _grouped_cells(*fields: str, **annotations) -> QuerySet:
+def _grouped_cells(*fields: str, count: Count | None = None, **annotations) -> QuerySet:
     """Required enrolments of active, approved people grouped by their person's key and
-    `fields` (the counts' one definition of what is counted)."""
+    `fields` (the counts' one definition of what is counted), counted by `count` (cells)."""
     return (
         required_enrolments()
         .filter(user__in=reportable_people())
         .annotate(**annotations)
         .values("user__agency_id", "user__unit_id", "user__profession_id", *fields)
-        .annotate(n=Count("id"))
+        .annotate(n=count or Count("id"))
         .order_by()
+    )
+
+
+def _status_of_state() -> Case:
+    return Case(
+        *(When(state__in=states_for(status), then=Value(status)) for status in STATUSES),
+        default=Value(NOT_STARTED),
     )
 
 
@@ -238,8 +251,8 @@ def status_counts_refresh() -> dict:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "LOCK TABLE reporting_statuscount, reporting_personcount, reporting_monthcount"
-                " IN SHARE ROW EXCLUSIVE MODE"
+                "LOCK TABLE reporting_statuscount, reporting_personcount, reporting_monthcount,"
+                " reporting_personstatuscount IN SHARE ROW EXCLUSIVE MODE"
             )
     counts = [
         StatusCount(**_key(g), course_id=g["course_id"], state=g["state"], n=g["n"])
@@ -258,10 +271,17 @@ def status_counts_refresh() -> dict:
         .order_by()
     ]
     months = _month_counts()
+    statuses = [
+        PersonStatusCount(**_key(g), status=g["status"], n=g["n"])
+        for g in _grouped_cells(
+            "status", count=Count("user_id", distinct=True), status=_status_of_state()
+        )
+    ]
     tables: tuple[tuple[Any, list[Any]], ...] = (
         (StatusCount, counts),
         (PersonCount, people),
         (MonthCount, months),
+        (PersonStatusCount, statuses),
     )
     for model, rows in tables:
         model.objects.all().delete()

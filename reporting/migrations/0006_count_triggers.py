@@ -30,7 +30,7 @@ def _changed(old: str, new: str, columns: str) -> str:
 
 
 def _apply_cells(cells: str) -> str:
-    """One statement: `cells` (key, course_id, state, enrolled_at, completed_at, sign)
+    """One statement: `cells` (user_id, key, course_id, state, enrolled_at, completed_at, sign)
     added to the status and month counts."""
     return f"""
     WITH cells AS ({cells}),
@@ -71,7 +71,7 @@ def _apply_people(people: str) -> str:
 def _enrolment_cells(rows: str) -> str:
     """Cells of enrolment rows (user_id, ..., sign), keyed by their person's current unit."""
     return (
-        f"SELECT u.agency_id, u.unit_id, u.profession_id, e.course_id, e.state,"
+        f"SELECT e.user_id, u.agency_id, u.unit_id, u.profession_id, e.course_id, e.state,"
         f" e.enrolled_at, e.completed_at, e.sign"
         f" FROM ({rows}) AS e JOIN accounts_user u ON u.id = e.user_id"
         f" WHERE e.source IN {REQUIRED} AND {COUNTED.format(t='u')}"
@@ -104,7 +104,8 @@ PERSON_ROWS = {
     "UPDATE": f"SELECT {KEY}, sign FROM ({PERSON_SIDES}) AS sides",
 }
 PERSON_CELLS = (
-    f"SELECT s.agency_id, s.unit_id, s.profession_id, e.course_id, e.state, e.enrolled_at,"
+    f"SELECT s.id AS user_id, s.agency_id, s.unit_id, s.profession_id, e.course_id, e.state,"
+    f" e.enrolled_at,"
     f" e.completed_at, s.sign FROM ({PERSON_SIDES}) AS s"
     f" JOIN courses_enrolment e ON e.user_id = s.id AND e.source IN {REQUIRED}"
 )
@@ -129,6 +130,24 @@ def _trigger(table: str, op: str, function: str) -> str:
     )
 
 
+def function_bodies() -> dict[tuple[str, str], str]:
+    """(table, operation) -> the trigger function's SQL statements."""
+    bodies = {}
+    for op in ("INSERT", "UPDATE", "DELETE"):
+        bodies["courses_enrolment", op] = _apply_cells(_enrolment_cells(ENROLMENT_ROWS[op]))
+        body = _apply_people(PERSON_ROWS[op])
+        if op == "UPDATE":
+            body += _apply_cells(PERSON_CELLS)
+        bodies["accounts_user", op] = body
+    return bodies
+
+
+def function_name(table: str, op: str) -> str:
+    return {"courses_enrolment": "reporting_enrolment_", "accounts_user": "reporting_user_"}[
+        table
+    ] + op.lower()
+
+
 def _statements() -> list[str]:
     statements = [
         f"CREATE UNIQUE INDEX reporting_statuscount_key ON reporting_statuscount"
@@ -138,16 +157,10 @@ def _statements() -> list[str]:
         f"CREATE UNIQUE INDEX reporting_monthcount_key ON reporting_monthcount"
         f" ({KEY}, course_id, month) NULLS NOT DISTINCT;",
     ]
-    for op in ("INSERT", "UPDATE", "DELETE"):
-        function = f"reporting_enrolment_{op.lower()}"
-        statements.append(_function(function, _apply_cells(_enrolment_cells(ENROLMENT_ROWS[op]))))
-        statements.append(_trigger("courses_enrolment", op, function))
-        function = f"reporting_user_{op.lower()}"
-        body = _apply_people(PERSON_ROWS[op])
-        if op == "UPDATE":
-            body += _apply_cells(PERSON_CELLS)
+    for (table, op), body in function_bodies().items():
+        function = function_name(table, op)
         statements.append(_function(function, body))
-        statements.append(_trigger("accounts_user", op, function))
+        statements.append(_trigger(table, op, function))
     return statements
 
 

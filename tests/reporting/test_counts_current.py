@@ -14,7 +14,13 @@ from accounts.services import unit_move, user_disable, user_unit_assign
 from courses.models import Enrolment
 from courses.services.enrolment_state import enrolment_states_advance
 from courses.services.learning import certificate_issue, enrolment_assign
-from reporting.models import MonthCount, PersonCount, StatusCount, StatusCountRefresh
+from reporting.models import (
+    MonthCount,
+    PersonCount,
+    PersonStatusCount,
+    StatusCount,
+    StatusCountRefresh,
+)
 from reporting.selectors import (
     ReportFilters,
     completion_trend,
@@ -44,6 +50,12 @@ def _tables() -> dict:
         "people": sorted(
             PersonCount.objects.filter(n__gt=0).values_list(
                 "agency_id", "unit_id", "profession_id", "n"
+            ),
+            key=str,
+        ),
+        "people by status": sorted(
+            PersonStatusCount.objects.filter(n__gt=0).values_list(
+                "agency_id", "unit_id", "profession_id", "status", "n"
             ),
             key=str,
         ),
@@ -162,7 +174,15 @@ def test_disabling_and_deleting_people_moves_the_counts(counted, supervisor):
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"status": "overdue"}, {"course": True}, {"unit": True}, {"profession": True}],
+    [
+        {},
+        {"status": "overdue"},
+        {"status": "not_started"},
+        {"course": True},
+        {"course": True, "status": "completed"},
+        {"unit": True, "status": "expiring"},
+        {"profession": True},
+    ],
 )
 def test_page_count_from_the_tables_equals_counting_people(counted, supervisor, filters):
     values = {
