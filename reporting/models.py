@@ -1,18 +1,19 @@
 """Reporting's count tables: required enrolments and people counted by (agency, unit,
-profession[, course, state or month]). Summaries, per-unit totals, roll-ups, the matrix's
-page count and the trend read a few thousand counts instead of grouping hundreds of
-thousands of enrolments on every page view (DESIGN section 9: "under 10 ms with a roll-up
-table"). Counts only: nobody's name, nothing personal.
+profession[, course and state, course and month, or status]). Summaries, per-unit totals,
+roll-ups, the matrix's page count and the trend read a few thousand counts instead of
+grouping hundreds of thousands of enrolments on every page view (DESIGN section 9: "under
+10 ms with a roll-up table"). Counts only: nobody's name, nothing personal.
 
 How they stay right:
-- reporting.services.status_counts_refresh rebuilds all three from the enrolments (beat
+- reporting.services.status_counts_refresh rebuilds them all from the enrolments (beat
   every 10 minutes, and after the demo data is seeded); until its first run readers count
   live.
-- On PostgreSQL, statement-level triggers on courses_enrolment and accounts_user (migration
-  0006) add each change's difference as it commits, whichever service makes it (enrolment,
-  progress, completion, the daily expiry pass, a move to another unit, a deactivation), so
-  the counts are current between rebuilds. Other databases (SQLite, the embedded first
-  look) have no triggers: there the counts are those of the last rebuild ("as of").
+- On PostgreSQL, statement-level triggers on courses_enrolment and accounts_user
+  (migrations 0006 and 0008) add each statement's difference in its own transaction,
+  whichever service makes the change (enrolment, progress, completion, the daily expiry
+  pass, a move to another unit, a deactivation), so the counts are current between
+  rebuilds. Other databases (SQLite, the embedded first look) have no triggers: there the
+  counts are those of the last rebuild ("as of").
 """
 
 from __future__ import annotations

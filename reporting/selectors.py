@@ -19,10 +19,13 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
+    Value,
 )
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
@@ -394,27 +397,52 @@ def _ordered(people: QuerySet[User], sort: str) -> QuerySet[User]:
     return people.order_by("full_name", "email", "pk")
 
 
-def _people_count(
-    scope: ReportScope, filters: ReportFilters, as_of: datetime.datetime | None
-) -> int | None:
-    """How many people the matrix lists, from the count tables (a one-row aggregate query),
-    or None when only counting people can tell (a name search, the tables not built yet).
+def _people_count_rows(scope: ReportScope, filters: ReportFilters) -> QuerySet:
+    """The count rows whose sum is how many people the matrix lists (no name search).
 
     With a course, each person has at most one enrolment in it, so people with that course
     (in that status) are the enrolments counted for it; with a status alone, the people
-    with at least one course in it are counted per status."""
+    with at least one course in it are counted per status; otherwise people are."""
     from .models import PersonCount, PersonStatusCount
 
-    if not uses_status_counts(filters, as_of):
-        return None
     if filters.course_id:
-        rows = status_count_rows(scope=scope, filters=filters)
-    elif filters.status:
+        return status_count_rows(scope=scope, filters=filters)
+    if filters.status:
         rows = counted_rows(PersonStatusCount, scope=scope, filters=filters)
-        rows = rows.filter(status=filters.status)
+        return rows.filter(status=filters.status)
+    return counted_rows(PersonCount, scope=scope, filters=filters)
+
+
+def _counted_totals(scope: ReportScope, filters: ReportFilters) -> tuple[list[dict], set[int], int]:
+    """From the count tables: the totals per (unit, state) of the required courses (the
+    status filter ignored), the courses with a cell, and how many people the matrix lists.
+
+    On PostgreSQL one query (the courses as an ARRAY_AGG of each group, the people as a
+    scalar subquery); elsewhere three. Turning a row per (unit, course, state) into dicts
+    cost more than the queries, hence the aggregate of course ids."""
+    totals_filters = replace_status(filters, "")
+    rows = status_count_rows(scope=scope, filters=totals_filters).values("unit_id", "state")
+    people = _people_count_rows(scope, filters)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        total = people.annotate(all=Value(1)).values("all").annotate(t=Sum("n")).values("t")
+        grouped = list(
+            rows.annotate(
+                count=Sum("n"),
+                courses=ArrayAgg("course_id", distinct=True, filter=Q(n__gt=0)),
+                people=Subquery(total, output_field=IntegerField()),
+            ).order_by()
+        )
+        with_cells = {pk for group in grouped for pk in group["courses"]}
+        if grouped:
+            return grouped, with_cells, grouped[0]["people"] or 0
     else:
-        rows = counted_rows(PersonCount, scope=scope, filters=filters)
-    return rows.aggregate(total=Sum("n"))["total"] or 0
+        grouped = list(rows.annotate(count=Sum("n")).order_by())
+        counted = status_count_rows(scope=scope, filters=totals_filters).filter(n__gt=0)
+        with_cells = set(counted.values_list("course_id", flat=True).distinct().order_by())
+    # No required course in scope (or not PostgreSQL): the people counted on their own.
+    return grouped, with_cells, people.aggregate(total=Sum("n"))["total"] or 0
 
 
 PAGE_PERSON_FIELDS = (
@@ -458,13 +486,10 @@ def matrix_get(
     """
     as_of = status_counts_as_of()
     totals_filters = replace_status(filters, "")
-    if uses_status_counts(totals_filters, as_of):
-        # Counted per unit only (a hundred rows, not one per unit and course: turning
-        # thousands of rows into dicts cost more than the queries); the courses with a cell
-        # are a second, DISTINCT query of the same rows.
-        groups = status_groups(scope=scope, filters=totals_filters, by=("unit",), as_of=as_of)
-        counted = status_count_rows(scope=scope, filters=totals_filters).filter(n__gt=0)
-        with_cells = set(counted.values_list("course_id", flat=True).distinct().order_by())
+    known: int | None = None  # how many people match, when the count tables tell
+    if uses_status_counts(filters, as_of):
+        counted, with_cells, known = _counted_totals(scope, filters)
+        groups = [{"unit": g["unit_id"], "state": g["state"], "n": g["count"]} for g in counted]
     else:
         groups = status_groups(
             scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
@@ -499,7 +524,6 @@ def matrix_get(
             Exists(required_enrolments().filter(user=OuterRef("pk"), course_id=filters.course_id))
         )
     paginator = Paginator(_ordered(people, filters.sort).values_list("pk", flat=True), PAGE_SIZE)
-    known = _people_count(scope, filters, as_of)
     if known is not None:
         paginator.count = known  # a cached_property: the paginator does not count again
     page = paginator.get_page(page_number)

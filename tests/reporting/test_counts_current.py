@@ -33,7 +33,7 @@ from tests.factories import UnitFactory, UserFactory
 
 from .helpers import populate, required
 
-pytestmark = pytest.mark.skipif(
+needs_triggers = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the triggers are PostgreSQL's"
 )
 
@@ -113,6 +113,7 @@ def counted(supervisor, unit):
     return users
 
 
+@needs_triggers
 def test_assigning_a_course_moves_the_counts(counted, supervisor, unit):
     course = CourseFactory(status="published")
     newcomer = UserFactory(unit=unit, agency=unit.agency)
@@ -124,6 +125,7 @@ def test_assigning_a_course_moves_the_counts(counted, supervisor, unit):
     _assert_pages_equal_live(supervisor, ReportFilters(course_id=course.pk))
 
 
+@needs_triggers
 def test_completing_a_course_moves_the_counts(counted, supervisor):
     enrolment = counted[0].enrolments.filter(completed_at__isnull=True).first()
     # What enrolment_completion_check does once every module is complete.
@@ -136,6 +138,7 @@ def test_completing_a_course_moves_the_counts(counted, supervisor):
     _assert_pages_equal_live(supervisor, ReportFilters(status="completed"))
 
 
+@needs_triggers
 def test_the_daily_expiry_pass_moves_the_counts(counted, supervisor):
     Enrolment.objects.filter(user__in=counted[:4]).update(
         state="certified", expires_on=timezone.localdate() - datetime.timedelta(days=1)
@@ -148,6 +151,7 @@ def test_the_daily_expiry_pass_moves_the_counts(counted, supervisor):
     _assert_pages_equal_live(supervisor, ReportFilters(status="overdue"))
 
 
+@needs_triggers
 def test_moving_a_person_and_a_unit_moves_the_counts(counted, supervisor, agency_admin, unit):
     elsewhere = UnitFactory(agency=unit.agency)  # outside the supervisor's units
     user_unit_assign(actor=agency_admin, person=counted[0], unit=elsewhere)
@@ -162,6 +166,7 @@ def test_moving_a_person_and_a_unit_moves_the_counts(counted, supervisor, agency
     _assert_pages_equal_live(supervisor, ReportFilters(unit=unit))
 
 
+@needs_triggers
 def test_disabling_and_deleting_people_moves_the_counts(counted, supervisor):
     user_disable(actor=None, person=counted[0], reason="left the agency")
     counted[1].delete()
