@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 
 import rules
@@ -137,6 +137,14 @@ def _course_search(courses: QuerySet[Course], query: str) -> QuerySet[Course]:
 # --- Course and lesson pages --------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LessonProgressState:
+    """Where the learner stands in one lesson (read with the course outline)."""
+
+    completed_at: datetime | None
+    warning_acknowledged_at: datetime | None
+
+
 @dataclass
 class OutlineLesson:
     version: LessonVersion
@@ -175,7 +183,7 @@ class CoursePage:
     certificate: Certificate | None = None
     drills: list[Drill] = field(default_factory=list)
     can_edit: bool = False
-    progress_rows: dict = field(default_factory=dict)
+    progress_rows: dict[int, LessonProgressState] = field(default_factory=dict)
 
     @property
     def lessons(self) -> list[OutlineLesson]:
@@ -282,19 +290,28 @@ def course_page_get(
         )
     modules = list(modules_qs)
     version_ids = [m.current_version_id for m in modules]
-    versions = list(
+    versions_qs = (
         LessonVersion.objects.filter(module_version_id__in=version_ids)
         .filter(_variant_filter(user, language))
         .only(*OUTLINE_FIELDS)
     )
-    progress_rows: dict[int, LessonProgress] = {}
     if enrolment is not None:
-        progress_rows = {
-            row.lesson_id: row
-            for row in LessonProgress.objects.filter(user=user, lesson__module__course=course).only(
-                "id", "lesson_id", "completed_at", "warning_acknowledged_at"
-            )
-        }
+        # The learner's progress per lesson (one row per person and lesson) comes with the
+        # outline too.
+        lesson_progress = LessonProgress.objects.filter(user=user, lesson_id=OuterRef("lesson_id"))
+        versions_qs = versions_qs.annotate(
+            progress_completed_at=Subquery(lesson_progress.values("completed_at")[:1]),
+            progress_acknowledged_at=Subquery(
+                lesson_progress.values("warning_acknowledged_at")[:1]
+            ),
+        )
+    versions = list(versions_qs)
+    progress_rows = {
+        v.lesson_id: LessonProgressState(v.progress_completed_at, v.progress_acknowledged_at)
+        for v in versions
+        if enrolment is not None
+        and (v.progress_completed_at is not None or v.progress_acknowledged_at is not None)
+    }
     done = {lesson_id for lesson_id, row in progress_rows.items() if row.completed_at}
     by_version: dict[int, list[LessonVersion]] = defaultdict(list)
     for version in versions:
@@ -340,7 +357,7 @@ class LessonPage:
     module: OutlineModule
     previous: OutlineLesson | None
     next: OutlineLesson | None
-    progress: LessonProgress | None
+    progress: LessonProgressState | None
     user: User
 
     @cached_property

@@ -68,8 +68,8 @@ def test_catalogue_selector_queries(data, django_assert_num_queries):
 def test_course_page_selector_queries(data, django_assert_num_queries):
     learner, course = data
     # enrolment with its course, modules + current versions + module progress, lesson
-    # outline, lesson progress, drills
-    with django_assert_num_queries(5):
+    # outline + lesson progress, drills
+    with django_assert_num_queries(4):
         selectors.course_page_get(user=learner, slug=course.slug, language="en")
 
 
@@ -88,7 +88,7 @@ def test_lesson_page_selector_queries(data, django_assert_num_queries):
     # the course page's queries but the drills, then the lesson's text with the open
     # refresher that asks for it (the preferences are read only for a lesson with a content
     # warning)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         selectors.lesson_page_get(
             user=learner, slug=course.slug, lesson_id=lesson_id, language="en"
         )
