@@ -1,6 +1,7 @@
 from typing import cast
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 CONFIDENTIAL_AUDIT_PREFIXES = (
@@ -32,6 +33,13 @@ class WellbeingConfig(AppConfig):
         from notifications.kinds import notification_kind_register
 
         from . import permissions  # noqa: F401  (rules)
+        from .models import AgencyInstrument, Instrument
+        from .selectors import schedules_forget
+
+        # What an agency offers is cached (selectors.schedule_list_for_agency).
+        for model in (Instrument, AgencyInstrument):
+            post_save.connect(schedules_forget, sender=model, dispatch_uid=f"schedules-{model}")
+            post_delete.connect(schedules_forget, sender=model, dispatch_uid=f"schedules-d-{model}")
         from .demo import wellbeing_demo_seed
         from .panels import lead_panel, person_panel, team_panel
         from .services import (

@@ -7,9 +7,9 @@ from accounts.roles import SUPERVISOR, WELLBEING_LEAD, user_roles
 
 from . import interpret
 from .selectors import (
-    adjustment_is_active_for,
-    checkin_latest_own,
+    checkin_get_own,
     due_list_for,
+    home_facts_for,
     review_queue_counts,
     team_status_for,
 )
@@ -23,12 +23,13 @@ def person_panel(request) -> dict | None:
         return None
     # The panel shows the latest check-in's date and level, and only whether an adjustment
     # is recommended: no review case, no flag details (cheaper queries on every home page).
-    last = checkin_latest_own(person=user)
+    last_id, adjustment = home_facts_for(person=user)
+    last = checkin_get_own(person=user, pk=last_id) if last_id else None
     return {
         "due": due_list_for(person=user),
         "last": last,
         "last_summary": interpret.summary_for(last) if last else None,
-        "adjustment": adjustment_is_active_for(person=user),
+        "adjustment": adjustment,
     }
 
 

@@ -3,10 +3,13 @@ twins of the rules in permissions.py); anything outside it is a 404 in the views
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
@@ -71,10 +74,9 @@ class Schedule:
     cadence_days: int
 
 
-def _instruments_offered(*, agency_id: int | None, person: User | None = None):
+def _instruments_offered(*, agency_id: int | None):
     """Current instruments, each annotated in the same query with the agency's choice
-    (`agency_enabled`, `agency_cadence`: None without one) and, for a person, when they last
-    answered it (`last_submitted_at`, any version of the same code)."""
+    (`agency_enabled`, `agency_cadence`: None without one)."""
     instruments = instrument_list_current()
     if agency_id:
         # Unique per agency and code: no ordering to build or run.
@@ -84,14 +86,6 @@ def _instruments_offered(*, agency_id: int | None, person: User | None = None):
         instruments = instruments.annotate(
             agency_enabled=Subquery(choice.values("enabled")[:1]),
             agency_cadence=Subquery(choice.values("cadence_days")[:1]),
-        )
-    if person is not None:
-        instruments = instruments.annotate(
-            last_submitted_at=Subquery(
-                CheckIn.objects.filter(person=person, instrument__code=OuterRef("code"))
-                .order_by("-submitted_at")
-                .values("submitted_at")[:1]
-            )
         )
     return instruments
 
@@ -104,12 +98,35 @@ def _schedule_for(instrument: Instrument) -> Schedule | None:
     return Schedule(instrument, max(cadence, instrument.recall_days))
 
 
+# What an agency offers changes rarely (an instrument loaded, an agency's settings saved) and
+# every home page asks: kept in the cache per agency, under a version that any saved or
+# deleted instrument or agency choice replaces (wellbeing.apps connects the signals), and
+# for ten minutes at most. No person's data is cached here.
+SCHEDULES_VERSION_KEY = "wellbeing:schedules:version"
+SCHEDULES_SECONDS = 600
+
+
+def schedules_forget(**_signal) -> None:
+    """Every agency's schedules are read again: now, and once the change is committed (a
+    page in between may have cached the old ones)."""
+    cache.delete(SCHEDULES_VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(SCHEDULES_VERSION_KEY))
+
+
 def schedule_list_for_agency(*, agency_id: int | None) -> list[Schedule]:
-    """The instruments an agency offers, with their cadence, in one query. Without a choice
-    by the agency: every current instrument at its default cadence (WHO-5 every 14 days,
-    ProQOL every 30 days once loaded). Never more often than an instrument's recall period."""
-    schedules = (_schedule_for(i) for i in _instruments_offered(agency_id=agency_id))
-    return [s for s in schedules if s is not None]
+    """The instruments an agency offers, with their cadence (from the cache, else one
+    query). Without a choice by the agency: every current instrument at its default cadence
+    (WHO-5 every 14 days, ProQOL every 30 days once loaded). Never more often than an
+    instrument's recall period."""
+    cache.add(SCHEDULES_VERSION_KEY, uuid.uuid4().hex, None)
+    version = cache.get(SCHEDULES_VERSION_KEY) or "none"
+    key = f"wellbeing:schedules:{version}:{agency_id or 0}"
+    schedules = cache.get(key)
+    if schedules is None:
+        offered = (_schedule_for(i) for i in _instruments_offered(agency_id=agency_id))
+        schedules = [s for s in offered if s is not None]
+        cache.set(key, schedules, SCHEDULES_SECONDS)
+    return schedules
 
 
 def agency_settings_for(*, agency_id: int | None) -> AgencyWellbeingSettings:
@@ -140,9 +157,29 @@ def checkin_list_own(*, person: User) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(person=person).select_related("instrument", "review_case")
 
 
-def checkin_latest_own(*, person: User) -> CheckIn | None:
-    """The person's latest check-in with its instrument (for the home-page panel)."""
-    return CheckIn.objects.filter(person=person).select_related("instrument").first()
+def home_facts_for(*, person: User) -> tuple[int | None, bool]:
+    """(id of the person's latest check-in, whether an adjustment is recommended), in one
+    query: the home page then reads the check-in only when there is one."""
+    return (
+        User.objects.filter(pk=person.pk)
+        .annotate(
+            last_checkin_id=Subquery(
+                CheckIn.objects.filter(person=OuterRef("pk"))
+                .order_by("-submitted_at", "-pk")
+                .values("pk")[:1]
+            ),
+            adjustment=Exists(
+                AdjustmentFlag.objects.filter(person=OuterRef("pk"), cleared_at__isnull=True)
+            ),
+        )
+        .values_list("last_checkin_id", "adjustment")
+        .get()
+    )
+
+
+def checkin_get_own(*, person: User, pk: int) -> CheckIn:
+    """One of the person's own check-ins with its instrument."""
+    return CheckIn.objects.select_related("instrument").get(person=person, pk=pk)
 
 
 def checkin_list_visible_to(*, user: User) -> QuerySet[CheckIn]:
@@ -193,14 +230,23 @@ class Due:
 
 def due_list_for(*, person: User) -> list[Due]:
     """For each instrument the person's agency offers: when it is next due, and from when it
-    may be answered again (after its recall period). One query (on every home page)."""
+    may be answered again (after its recall period). One query (on every home page): the
+    person's last answer to each (any version of the same code)."""
     today = timezone.localdate()
+    schedules = schedule_list_for_agency(agency_id=person.agency_id)
+    if not schedules:
+        return []
+    last_answered = dict(
+        CheckIn.objects.filter(
+            person=person, instrument__code__in=[s.instrument.code for s in schedules]
+        )
+        .order_by()
+        .values_list("instrument__code")
+        .annotate(last=Max("submitted_at"))
+    )
     result = []
-    for instrument in _instruments_offered(agency_id=person.agency_id, person=person):
-        schedule = _schedule_for(instrument)
-        if schedule is None:
-            continue
-        last_at = instrument.last_submitted_at
+    for schedule in schedules:
+        last_at = last_answered.get(schedule.instrument.code)
         if last_at is None:
             result.append(Due(schedule, None, today, today))
             continue
@@ -210,7 +256,7 @@ def due_list_for(*, person: User) -> list[Due]:
                 schedule,
                 last_at,
                 last_day + timedelta(days=schedule.cadence_days),
-                last_day + timedelta(days=instrument.recall_days),
+                last_day + timedelta(days=schedule.instrument.recall_days),
             )
         )
     return result
@@ -267,10 +313,6 @@ def adjustment_active_for(*, person: User) -> AdjustmentFlag | None:
         .select_related("set_by")
         .first()
     )
-
-
-def adjustment_is_active_for(*, person: User) -> bool:
-    return AdjustmentFlag.objects.filter(person=person, cleared_at__isnull=True).exists()
 
 
 def access_list_for(*, person: User) -> QuerySet:

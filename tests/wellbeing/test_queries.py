@@ -67,8 +67,9 @@ def test_the_home_panel_reads_three_queries_however_long_the_history(
     request = rf.get("/")
     request.user = AuthenticationBackend().get_user(learner.pk)
 
-    # the latest check-in, the instruments offered with the last answer to each, the
-    # adjustment flag
+    person_panel(request)  # the first home page of the agency reads what it offers
+    # which check-in is the latest and whether an adjustment is recommended, that check-in,
+    # the last answer to each instrument offered
     with django_assert_num_queries(3):
         panel = person_panel(request)
 
@@ -108,3 +109,63 @@ def test_an_instrument_the_agency_does_not_offer_is_never_due(learner, who5):
     )
 
     assert due_list_for(person=learner) == []
+
+
+def test_the_home_panel_reads_two_queries_before_the_first_check_in(
+    rf, learner, who5, django_assert_num_queries
+):
+    from accounts.backends import AuthenticationBackend
+    from wellbeing.panels import person_panel
+
+    request = rf.get("/")
+    request.user = AuthenticationBackend().get_user(learner.pk)
+
+    person_panel(request)
+    with django_assert_num_queries(2):
+        panel = person_panel(request)
+
+    assert panel["last"] is None and panel["adjustment"] is False
+    assert [d.last_at for d in panel["due"]] == [None]
+
+
+def test_the_home_panel_says_when_an_adjustment_is_recommended(
+    client_as, learner, wellbeing_lead, make_checkin
+):
+    from wellbeing.models import AdjustmentFlag
+
+    make_checkin(learner, days_ago=2)
+    client = client_as(learner)
+    message = "Your wellbeing lead recommends an adjustment to your work."
+    assert message not in client.get(reverse("home")).content.decode()
+
+    AdjustmentFlag.objects.create(person=learner, set_by=wellbeing_lead)
+
+    page = client.get(reverse("home")).content.decode()
+    assert message in page and "Last check-in" in page
+
+
+def test_what_an_agency_offers_is_read_again_after_any_change(learner, who5, proqol):
+    from wellbeing.models import AgencyInstrument
+    from wellbeing.selectors import due_list_for
+
+    def offered():
+        return {
+            d.schedule.instrument.code: d.schedule.cadence_days
+            for d in due_list_for(person=learner)
+        }
+
+    assert offered() == {"who5": 14, "proqol5": 30}
+
+    choice = AgencyInstrument.objects.create(
+        agency=learner.agency, instrument_code="who5", cadence_days=21
+    )
+    assert offered() == {"who5": 21, "proqol5": 30}
+
+    choice.enabled = False
+    choice.save()
+    assert offered() == {"proqol5": 30}
+
+    choice.delete()
+    proqol.is_active = False
+    proqol.save()
+    assert offered() == {"who5": 14}
