@@ -122,17 +122,25 @@ def interleaved(
     baseline: Callable[[], object],
     *,
     number: int = 20,
-    rounds: int = 5,
-) -> tuple[float, float]:
-    """Median seconds per call of subject and baseline, measured in alternating rounds so
-    that a noisy neighbour slows both alike."""
+    rounds: int = 9,
+) -> tuple[float, float, float]:
+    """Seconds per call of subject and baseline (medians), and the median of the per-round
+    ratios baseline/subject. Each round times both back to back, so a noisy neighbour slows
+    both alike; the ratio of each round cancels what the medians of separate rounds keep."""
     for fn in (subject, baseline):  # warm caches, template loaders, connections
         per_call_seconds(fn, number=max(3, number // 10))
-    subject_times, baseline_times = [], []
+    subject_times, baseline_times, ratios = [], [], []
     for _ in range(rounds):
-        subject_times.append(per_call_seconds(subject, number=number))
-        baseline_times.append(per_call_seconds(baseline, number=number))
-    return statistics.median(subject_times), statistics.median(baseline_times)
+        subject_s = per_call_seconds(subject, number=number)
+        baseline_s = per_call_seconds(baseline, number=number)
+        subject_times.append(subject_s)
+        baseline_times.append(baseline_s)
+        ratios.append(baseline_s / subject_s)
+    return (
+        statistics.median(subject_times),
+        statistics.median(baseline_times),
+        statistics.median(ratios),
+    )
 
 
 def count_queries(fn: Callable[[], object]) -> int:
@@ -190,10 +198,9 @@ class Report:
         number: int = 20,
     ) -> float:
         """Throughput of subject as a fraction of the trivial view's (1.0 = as fast)."""
-        subject_s, trivial_s = interleaved(
+        subject_s, trivial_s, ratio = interleaved(
             subject, lambda: get(client, TRIVIAL_PATH), number=number
         )
-        ratio = trivial_s / subject_s
         goal = f" (budget >= {budget:.2f}x)" if budget is not None else ""
         self._line(
             f"{name}: {ratio:.3f}x the trivial view's throughput{goal}"
@@ -212,8 +219,8 @@ class Report:
         number: int = 50,
     ) -> float:
         """Time of subject in units of one indexed query (lower is better)."""
-        subject_s, query_s = interleaved(subject, indexed_query(user_id), number=number)
-        ratio = subject_s / query_s
+        subject_s, query_s, inverse = interleaved(subject, indexed_query(user_id), number=number)
+        ratio = 1 / inverse
         goal = f" (budget <= {budget:.1f}x)" if budget is not None else ""
         self._line(
             f"{name}: {ratio:.1f}x the time of one indexed query{goal}"
