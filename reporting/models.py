@@ -26,12 +26,31 @@ class KeyedCount(models.Model):
     """The key every count carries: a person's agency, unit and profession (the report
     filters and the scope read them as they read a person's)."""
 
+    # No database constraint and nothing done on delete: deleting a unit (its people set to
+    # no unit) or a course (its enrolments deleted) fires the triggers, which move the
+    # counts off the deleted key; a constraint would reject those writes, and cascading here
+    # would delete rows the triggers then write again. A deleted key's rows are left at 0
+    # until the next rebuild.
     agency = models.ForeignKey(
-        "accounts.Agency", on_delete=models.CASCADE, null=True, related_name="+"
+        "accounts.Agency",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
     )
-    unit = models.ForeignKey("accounts.Unit", on_delete=models.CASCADE, null=True, related_name="+")
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
     profession = models.ForeignKey(
-        "accounts.Profession", on_delete=models.CASCADE, null=True, related_name="+"
+        "accounts.Profession",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
     )
 
     class Meta:
@@ -41,7 +60,9 @@ class KeyedCount(models.Model):
 class StatusCount(KeyedCount):
     """Required enrolments of active, approved people by key and state."""
 
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     state = models.CharField(max_length=12)
     # A plain integer: the triggers add signed differences (a row can pass through 0).
     n = models.IntegerField()
@@ -90,7 +111,9 @@ class MonthCount(KeyedCount):
     time zone): how many were enrolled in that month and how many completed in it. The
     completion trend sums these instead of grouping every enrolment by month."""
 
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     month = models.DateField()
     enrolled = models.IntegerField(default=0)
     completed = models.IntegerField(default=0)

@@ -198,3 +198,16 @@ def test_page_count_from_the_tables_equals_counting_people(counted, supervisor, 
     }
 
     _assert_pages_equal_live(supervisor, ReportFilters(**values))
+
+
+@needs_triggers
+def test_deleting_a_unit_with_people_and_a_course_with_enrolments(counted, supervisor, unit):
+    """The people of a deleted unit are left without a unit, the enrolments of a deleted
+    course are deleted: both move the counts, and neither delete is refused."""
+    leaf = counted[1].unit
+    assert leaf != unit and not leaf.children.exists()
+    leaf.delete()
+    counted[0].enrolments.first().course.delete()
+
+    _assert_counts_equal_a_rebuild()
+    _assert_pages_equal_live(supervisor, ReportFilters())
