@@ -28,6 +28,7 @@ class CoursesConfig(AppConfig):
                 "courses.course_publish": _("Published a course"),
                 "courses.module_publish": _("Published a module version"),
                 "courses.module_retire": _("Removed a module from a course"),
+                "courses.quiz_attempts_grant": _("Gave a learner more quiz attempts"),
                 "courses.refresher_policy_save": _("Changed a refresher policy"),
                 "courses.refreshers_assign": _("Assigned refreshers for a course update"),
                 "courses.reminders_retry": _("Queued given-up reminders again"),

@@ -11,7 +11,7 @@ from functools import cached_property
 
 import rules
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ from .models import (
     ModuleVersion,
     PriorityLevel,
     QuizAttempt,
+    QuizAttemptGrant,
     Refresher,
     RefresherLesson,
     normalise_jurisdiction,
@@ -616,6 +617,34 @@ def module_get_for_editing(*, user: User, pk: int) -> Module:
         )
         .get(pk=pk)
     )
+
+
+QUIZ_PEOPLE_SHOWN = 200
+
+
+def quiz_people_not_passed(*, module: Module) -> QuerySet[User]:
+    """People enrolled in the course who took the module's quiz and never passed it, with
+    `used` (attempts submitted) and `extra` (attempts trainers gave), those out of attempts
+    first. For the trainers of the course (the caller checks). One query."""
+    taken = Q(quiz_attempts__module=module, quiz_attempts__submitted_at__isnull=False)
+    given = (
+        QuizAttemptGrant.objects.filter(user=OuterRef("pk"), module=module)
+        .order_by()
+        .values("user")
+        .annotate(total=Sum("extra"))
+        .values("total")
+    )
+    return (
+        User.objects.filter(taken, enrolments__course_id=module.course_id)
+        .exclude(pk__in=QuizAttempt.objects.filter(module=module, passed=True).values("user_id"))
+        .annotate(used=Count("quiz_attempts", filter=taken), extra=Coalesce(Subquery(given), 0))
+        .only("id", "full_name", "email")
+        .order_by("-used", "full_name", "pk")
+    )
+
+
+def quiz_person_not_passed_get(*, module: Module, pk: int) -> User:
+    return quiz_people_not_passed(module=module).get(pk=pk)
 
 
 def lesson_get_for_editing(*, user: User, pk: int) -> Lesson:

@@ -73,6 +73,11 @@ urlpatterns = [
     ),
     path("authoring/modules/<int:pk>/publish/", authoring.module_publish, name="authoring_publish"),
     path(
+        "authoring/modules/<int:pk>/attempts/",
+        authoring.quiz_attempts_grant,
+        name="authoring_attempts_grant",
+    ),
+    path(
         "authoring/modules/<int:pk>/versions/", authoring.module_versions, name="authoring_versions"
     ),
     path("authoring/modules/<int:pk>/diff/", authoring.module_diff, name="authoring_diff"),

@@ -18,7 +18,7 @@ from .certificates import Certificate
 from .drills import Drill, DrillAnswer, DrillAttempt, ScenarioCard
 from .learning import AssignmentRule, Enrolment, LearnerPreference, LessonProgress, ModuleProgress
 from .media import LessonImage, LessonVariant
-from .quizzes import Choice, Question, QuizAttempt
+from .quizzes import Choice, Question, QuizAttempt, QuizAttemptGrant
 from .recertification import Refresher, RefresherLesson, RefresherPolicy, Reminder, add_months
 from .reference import FollowUpAction, GlossaryTerm, PriorityLevel
 from .taxonomy import Competency, TopicTag
@@ -50,6 +50,7 @@ __all__ = [
     "PriorityLevel",
     "Question",
     "QuizAttempt",
+    "QuizAttemptGrant",
     "Refresher",
     "RefresherLesson",
     "RefresherPolicy",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,3 +109,32 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.module_id}#{self.number}"
+
+
+class QuizAttemptGrant(models.Model):
+    """Extra attempts a trainer of the course gave a learner at a module's quiz (after they
+    used every attempt, for example). Counted with the attempts they add to: from a renewal's
+    start when the learner is renewing."""
+
+    MAX_EXTRA = 5
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempt_grants"
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="attempt_grants")
+    extra = models.PositiveSmallIntegerField(
+        _("extra attempts"), validators=[MinValueValidator(1), MaxValueValidator(MAX_EXTRA)]
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("extra quiz attempts")
+        verbose_name_plural = _("extra quiz attempts")
+        indexes = [models.Index(fields=["user", "module"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.module_id}+{self.extra}"

@@ -57,7 +57,14 @@ from .learning import (
     module_progress_refresh,
 )
 from .media import image_clean_bytes, lesson_image_delete, lesson_image_upload
-from .quizzes import answer_normalise, quiz_attempt_blocker, quiz_attempt_start, quiz_attempt_submit
+from .quizzes import (
+    answer_normalise,
+    extra_attempts_for,
+    quiz_attempt_blocker,
+    quiz_attempt_start,
+    quiz_attempt_submit,
+    quiz_attempts_grant,
+)
 from .recertification import (
     module_version_refreshers_assign,
     refresher_complete,
@@ -108,6 +115,7 @@ __all__ = [
     "enrolment_state_compute",
     "enrolment_state_refresh",
     "enrolment_states_advance",
+    "extra_attempts_for",
     "image_clean_bytes",
     "learner_preference_set",
     "lesson_complete",
@@ -136,6 +144,7 @@ __all__ = [
     "quiz_attempt_blocker",
     "quiz_attempt_start",
     "quiz_attempt_submit",
+    "quiz_attempts_grant",
     "refresher_complete",
     "refresher_lessons_record",
     "refresher_notices_plan",

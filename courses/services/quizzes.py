@@ -10,13 +10,17 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import User
+from accounts.services import audit_record
+from notifications.services import notification_send
 
-from ..models import Enrolment, Module, ModuleProgress, QuizAttempt
+from ..models import Enrolment, Module, ModuleProgress, QuizAttempt, QuizAttemptGrant
 from ._common import percent, require
 from .enrolment_state import enrolment_state_refresh
 from .learning import enrolment_completion_check, module_progress_refresh
@@ -46,10 +50,17 @@ def quiz_attempt_blocker(*, user: User, module: Module, now=None) -> str | None:
         attempts = attempts.filter(started_at__gte=since)
     if attempts.filter(passed=True).exists():
         return _("You have already passed this quiz.")
-    if version.attempt_limit and attempts.count() >= version.attempt_limit:
-        return _("You have used all %(n)s attempts. Ask a trainer of the course for help.") % {
-            "n": version.attempt_limit
-        }
+    if version.attempt_limit:
+        used = attempts.count()
+        # The extra attempts a trainer gave are read only once the course's own are used up.
+        if used >= version.attempt_limit:
+            allowed = version.attempt_limit + extra_attempts_for(
+                user=user, module=module, since=since
+            )
+            if used >= allowed:
+                return _(
+                    "You have used all %(n)s attempts. Ask a trainer of the course for help."
+                ) % {"n": allowed}
     last = attempts.order_by("-submitted_at").first()
     if last and last.submitted_at and version.cooldown_minutes:
         ready_at = last.submitted_at + timedelta(minutes=version.cooldown_minutes)
@@ -58,6 +69,60 @@ def quiz_attempt_blocker(*, user: User, module: Module, now=None) -> str | None:
                 "time": formats.date_format(timezone.localtime(ready_at), "DATETIME_FORMAT")
             }
     return None
+
+
+def extra_attempts_for(*, user: User, module: Module, since=None) -> int:
+    """Attempts trainers gave the learner at the module's quiz (since a renewal's start)."""
+    grants = QuizAttemptGrant.objects.filter(user=user, module=module)
+    if since is not None:
+        grants = grants.filter(granted_at__gte=since)
+    return grants.aggregate(n=Sum("extra"))["n"] or 0
+
+
+@transaction.atomic
+def quiz_attempts_grant(
+    *, actor: User, module: Module, learner: User, extra: int, granted_before: int
+) -> QuizAttemptGrant:
+    """A trainer of the course gives an enrolled learner `extra` more attempts at the
+    module's quiz. `granted_before` is what the trainer saw as already given: a double submit
+    (or two trainers at once) then changes nothing and says so."""
+    require(actor, "courses.edit_course", module.course)
+    # Lock the enrolment: grants to one learner are decided one at a time.
+    enrolment = (
+        Enrolment.objects.select_for_update().filter(user=learner, course=module.course).first()
+    )
+    if enrolment is None:
+        raise ValidationError(_("This person is not enrolled in the course."))
+    if not 1 <= extra <= QuizAttemptGrant.MAX_EXTRA:
+        raise ValidationError(
+            _("Give between 1 and %(n)s attempts.") % {"n": QuizAttemptGrant.MAX_EXTRA}
+        )
+    if extra_attempts_for(user=learner, module=module) != granted_before:
+        raise ValidationError(_("Someone already gave attempts in the meantime: nothing changed."))
+    grant = QuizAttemptGrant.objects.create(
+        user=learner, module=module, extra=extra, granted_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="courses.quiz_attempts_grant",
+        target=module,
+        subject_user=learner,
+        details={"extra": extra},
+    )
+    notification_send(
+        user=learner,
+        kind="courses.assigned",
+        title=gettext_lazy("You can take the quiz again: %(title)s") % {"title": module.title},
+        body=ngettext_lazy(
+            "A trainer of the course gave you %(n)s more attempt.",
+            "A trainer of the course gave you %(n)s more attempts.",
+            extra,
+        )
+        % {"n": extra},
+        url=reverse("courses:quiz", args=[module.course.slug, module.pk]),
+        key=f"courses.quiz_attempts_grant:{grant.pk}",
+    )
+    return grant
 
 
 @transaction.atomic

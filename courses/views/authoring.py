@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +29,7 @@ from ..forms import (
     RefresherPolicyForm,
     StaffAddForm,
 )
-from ..models import Course, CourseStaff, Lesson, Module, Question
+from ..models import Course, CourseStaff, Lesson, Module, Question, QuizAttemptGrant
 from ..rendering import markdown_render_safe
 from ..terminology import glossary_lint_for
 from ._common import error_messages
@@ -246,8 +247,54 @@ def module_manage(request, pk):
             "questions": list(module.questions.all()),
             "versions": list(selectors.module_version_list(module=module)[:5]),
             "images": list(module.images.all()[:50]),
+            "quiz_people": _quiz_people(module),
+            "extra_choices": range(1, QuizAttemptGrant.MAX_EXTRA + 1),
         },
     )
+
+
+def _quiz_people(module: Module) -> list[User] | None:
+    """Learners who have not passed the quiz yet, when the quiz limits attempts (each with
+    `allowed`: the course's attempts plus those trainers gave)."""
+    version = module.current_version
+    if version is None or not version.has_quiz or not version.attempt_limit:
+        return None
+    people = list(selectors.quiz_people_not_passed(module=module)[: selectors.QUIZ_PEOPLE_SHOWN])
+    for person in people:
+        person.allowed = version.attempt_limit + person.extra  # type: ignore[attr-defined]
+    return people
+
+
+@login_required
+@require_POST
+def quiz_attempts_grant(request, pk):
+    """Give a learner more attempts at the module's quiz (trainers of the course)."""
+    module = _module(request, pk)
+    try:
+        learner = selectors.quiz_person_not_passed_get(
+            module=module, pk=int(request.POST.get("person", ""))
+        )
+        extra = int(request.POST.get("extra", ""))
+        granted_before = int(request.POST.get("granted_before", ""))
+    except (User.DoesNotExist, ValueError):
+        raise Http404 from None
+    try:
+        services.quiz_attempts_grant(
+            actor=request.user,
+            module=module,
+            learner=learner,
+            extra=extra,
+            granted_before=granted_before,
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s can take the quiz again; they have been told.")
+            % {"name": learner.get_full_name()},
+        )
+    return redirect(reverse("courses:authoring_module", args=[pk]) + "#quiz-people")
 
 
 @login_required
