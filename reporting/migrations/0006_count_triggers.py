@@ -7,6 +7,9 @@ Only "required" enrolments (source assigned or rule) of active, approved people 
 months are UTC (the site's time zone). Other databases get nothing here: their counts are
 those of the last rebuild (reporting.services.status_counts_refresh).
 
+Every upsert writes its rows in key order, so two statements counting into the same rows
+take their row locks in the same order (no deadlock between two bulk changes).
+
 The SQL is written out here, not imported, so this migration means the same thing forever.
 """
 
@@ -38,6 +41,7 @@ def _apply_cells(cells: str) -> str:
         INSERT INTO reporting_statuscount ({KEY}, course_id, state, n)
         SELECT {KEY}, course_id, state, SUM(sign) FROM cells
         GROUP BY {KEY}, course_id, state HAVING SUM(sign) <> 0
+        ORDER BY {KEY}, course_id, state
         ON CONFLICT ({KEY}, course_id, state)
         DO UPDATE SET n = reporting_statuscount.n + EXCLUDED.n
         RETURNING 1
@@ -52,6 +56,7 @@ def _apply_cells(cells: str) -> str:
         FROM cells WHERE completed_at IS NOT NULL
     ) AS months
     GROUP BY {KEY}, course_id, month HAVING SUM(enrolled) <> 0 OR SUM(completed) <> 0
+    ORDER BY {KEY}, course_id, month
     ON CONFLICT ({KEY}, course_id, month) DO UPDATE SET
         enrolled = reporting_monthcount.enrolled + EXCLUDED.enrolled,
         completed = reporting_monthcount.completed + EXCLUDED.completed;
@@ -63,7 +68,7 @@ def _apply_people(people: str) -> str:
     return f"""
     INSERT INTO reporting_personcount ({KEY}, n)
     SELECT {KEY}, SUM(sign) FROM ({people}) AS people
-    GROUP BY {KEY} HAVING SUM(sign) <> 0
+    GROUP BY {KEY} HAVING SUM(sign) <> 0 ORDER BY {KEY}
     ON CONFLICT ({KEY}) DO UPDATE SET n = reporting_personcount.n + EXCLUDED.n;
     """
 

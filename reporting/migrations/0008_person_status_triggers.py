@@ -37,7 +37,7 @@ def _upsert(rows: str) -> str:
     return f"""
     INSERT INTO reporting_personstatuscount ({KEY}, status, n)
     SELECT {KEY}, status, SUM(sign) FROM ({rows}) AS moves
-    GROUP BY {KEY}, status HAVING SUM(sign) <> 0
+    GROUP BY {KEY}, status HAVING SUM(sign) <> 0 ORDER BY {KEY}, status
     ON CONFLICT ({KEY}, status) DO UPDATE SET n = reporting_personstatuscount.n + EXCLUDED.n;
     """
 
