@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from reporting.models import StatusCount
@@ -94,9 +95,21 @@ def test_refresh_replaces_the_counts(unit):
     assert len(STATES) == 6
 
 
-def test_refresh_task_claims_its_ten_minute_slot(db):
-    assert status_counts_refresh_task() is not None
-    assert status_counts_refresh_task() is None
+@pytest.mark.parametrize(
+    ("current", "later", "again"),
+    [(False, "2026-11-23 10:09", False), (False, "2026-11-23 10:10", True),
+     (True, "2026-11-23 23:59", False), (True, "2026-11-24 00:00", True)],
+    ids=["same slot", "next slot", "same day", "next day"],
+)  # fmt: skip
+def test_refresh_task_claims_its_slot(db, monkeypatch, current, later, again):
+    """Rebuilt every 10 minutes where only rebuilds count; once a day as a safety net where
+    triggers keep the totals current."""
+    monkeypatch.setattr("reporting.selectors.counts_kept_current", lambda: current)
+    with time_machine.travel("2026-11-23 10:01Z", tick=False):
+        assert status_counts_refresh_task() is not None
+        assert status_counts_refresh_task() is None
+    with time_machine.travel(f"{later}Z", tick=False):
+        assert (status_counts_refresh_task() is not None) is again
 
 
 @pytest.mark.parametrize("current", [False, True], ids=["rebuilt only", "kept current"])
