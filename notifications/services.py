@@ -11,11 +11,13 @@ retried task, a second beat or a re-run never sends a row twice once it is marke
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -23,9 +25,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
@@ -99,11 +103,9 @@ class OutgoingEmail:
     html: str = ""
 
 
-def outbox_email_render(*, user, template: str, context: dict) -> tuple[str, str, str]:
-    """Subject, text and HTML of an email, rendered in the recipient's language.
-
-    `template` names three files: `<template>_subject.txt`, `<template>.txt`, `<template>.html`.
-    """
+def _email_templates_render(*, user, template: str, context: dict) -> tuple[str, str, str]:
+    """The three templates of `template` in the recipient's language, the subject as it
+    comes out of its template."""
     language = user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         ctx = {
@@ -117,9 +119,89 @@ def outbox_email_render(*, user, template: str, context: dict) -> tuple[str, str
         subject = str(render_to_string(f"{template}_subject.txt", ctx))
         text = render_to_string(f"{template}.txt", ctx)
         html = render_to_string(f"{template}.html", ctx)
+    return subject, text, html
+
+
+def _subject_line(subject: str) -> str:
     # One line, no header injection, within the column.
-    subject = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject).split())
-    return subject[:250], text, html
+    return " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject).split())[:250]
+
+
+def outbox_email_render(*, user, template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of an email, rendered in the recipient's language.
+
+    `template` names three files: `<template>_subject.txt`, `<template>.txt`, `<template>.html`.
+    """
+    subject, text, html = _email_templates_render(user=user, template=template, context=context)
+    return _subject_line(subject), text, html
+
+
+NOTIFICATION_EMAIL = "notifications/email/notification"
+# What the notification email's templates show of a person's values, and how: in the text
+# parts as they are, in the HTML escaped (the body also with its line breaks as <br>).
+_SLOTS = {
+    "name": (lambda n: n.user.get_short_name(), escape),
+    "title": (lambda n: n.title, escape),
+    "body": (lambda n: n.body, lambda body: linebreaksbr(body, autoescape=True)),
+    "open": (None, escape),  # _notification_link's, reversed once a batch
+}
+_SLOT = re.compile("\x00(" + "|".join(_SLOTS) + ")\x00")
+_SOME_PK = "9081726354"
+
+
+class _NotificationEmails:
+    """The notification email for a batch of notifications, exactly as the templates write
+    it, at a fraction of the cost: the templates are rendered once per (language, with a
+    body, with a link) with placeholders for the person's values, and each email fills in
+    its own (rendering three templates per email was most of a reminder chunk's time)."""
+
+    def __init__(self) -> None:
+        self._skeletons: dict[tuple, tuple[str, str, str]] = {}
+        link = _notification_link(Notification(pk=int(_SOME_PK), url="/"))
+        self._open_head, _pk, self._open_tail = link.rpartition(_SOME_PK)
+        self._inbox = _notification_link(Notification(url=""))
+
+    def _link(self, notification: Notification) -> str:
+        """_notification_link without a reverse() per email."""
+        if notification.url:
+            return f"{self._open_head}{notification.pk}{self._open_tail}"
+        return self._inbox
+
+    def _skeleton(self, language: str, has_body: bool, has_url: bool) -> tuple[str, str, str]:
+        key = (language, has_body, has_url)
+        if key not in self._skeletons:
+            slot = {name: f"\x00{name}\x00" for name in _SLOTS}
+            stand_in = SimpleNamespace(
+                title=slot["title"],
+                body=slot["body"] if has_body else "",
+                url="/" if has_url else "",
+            )
+            person = SimpleNamespace(
+                preferred_language=language, get_short_name=lambda: slot["name"]
+            )
+            self._skeletons[key] = _email_templates_render(
+                user=person,
+                template=NOTIFICATION_EMAIL,
+                context={"notification": stand_in, "open_url": slot["open"]},
+            )
+        return self._skeletons[key]
+
+    def render(self, notification: Notification) -> tuple[str, str, str]:
+        language = notification.user.preferred_language or settings.LANGUAGE_CODE
+        subject, text, html = self._skeleton(
+            language, bool(notification.body), bool(notification.url)
+        )
+        plain = {
+            name: str(value(notification) if value else self._link(notification))
+            for name, (value, _html) in _SLOTS.items()
+        }
+        marked = {name: str(to_html(plain[name])) for name, (_value, to_html) in _SLOTS.items()}
+        # One pass each: a value that looks like a placeholder is left as it is.
+        return (
+            _subject_line(_SLOT.sub(lambda m: plain[m[1]], subject)),
+            _SLOT.sub(lambda m: plain[m[1]], text),
+            _SLOT.sub(lambda m: marked[m[1]], html),
+        )
 
 
 class _OutboxWake:
@@ -419,16 +501,12 @@ def _notification_keys_taken(pairs: Collection[tuple[int, str]]) -> set[tuple[in
 def _notification_emails_queue(notifications: Sequence[Notification]) -> None:
     """Queue the email of each saved notification whose person chose "immediately" and has
     an address: rendered in their language, keyed by the notification (sent once)."""
-    emails = []
+    emails, renderer = [], _NotificationEmails()
     for notification in notifications:
         user = notification.user
         if notification.delivery != Delivery.IMMEDIATE or not user.email:
             continue
-        subject, text, html = outbox_email_render(
-            user=user,
-            template="notifications/email/notification",
-            context={"notification": notification, "open_url": _notification_link(notification)},
-        )
+        subject, text, html = renderer.render(notification)
         emails.append(
             OutgoingEmail(
                 key=f"notification:{notification.pk}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils.translation import gettext_lazy
 
+from notifications import services
 from notifications.models import Delivery, EmailOutbox, Notification, NotificationPreference
 from notifications.services import Notice, notification_send, notification_send_many
 from tests.factories import UserFactory
@@ -112,3 +113,33 @@ def test_a_batch_costs_the_same_queries_for_one_notice_or_twenty(
         notification_send_many([Notice(p, IMMEDIATE, "Hi", url="/x/", key="k") for p in people])
 
     assert EmailOutbox.objects.count() == 20
+
+
+@pytest.mark.parametrize("language", ["en", "fr", ""])
+@pytest.mark.parametrize("body", ["", "Line <b>one</b> & 'two'\r\nthree\n\nfour %(name)s"])
+@pytest.mark.parametrize("url", ["", "/courses/x/?a=1&b=2"])
+@pytest.mark.parametrize("full_name", ["Ana <O'Neil> & co", ""])
+def test_the_batch_email_is_exactly_what_the_templates_render(
+    settings, language, body, url, full_name
+):
+    """The bulk path fills placeholders into templates rendered once per language and shape:
+    every byte must match a plain render of the three templates."""
+    settings.SITE_URL = "https://training.example/"
+    person = UserFactory(preferred_language=language, full_name=full_name, email="a&b@x.example")
+    notification = Notification.objects.create(
+        user=person,
+        kind=IMMEDIATE,
+        title='<script>x</script> "quoted" %(name)s {{ title }} \\ name',
+        body=body,
+        url=url,
+        key="k",
+    )
+
+    fast = services._NotificationEmails().render(notification)
+
+    open_url = services._notification_link(notification)
+    assert fast == services.outbox_email_render(
+        user=person,
+        template=services.NOTIFICATION_EMAIL,
+        context={"notification": notification, "open_url": open_url},
+    )
