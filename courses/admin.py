@@ -29,6 +29,7 @@ from .models import (
     PriorityLevel,
     Question,
     QuizAttempt,
+    QuizAttemptGrant,
     Refresher,
     RefresherLesson,
     RefresherPolicy,
@@ -161,6 +162,14 @@ class QuizAttemptAdmin(ReadOnlyAdmin):
     list_display = ["user", "module", "number", "score", "passed", "submitted_at"]
     list_filter = ["passed"]
     exclude = ["answers", "layout"]
+
+
+@admin.register(QuizAttemptGrant)
+class QuizAttemptGrantAdmin(ReadOnlyAdmin):
+    """Given on the module's authoring page by the course's trainers (audited there)."""
+
+    list_display = ["user", "module", "extra", "granted_by", "granted_at"]
+    list_select_related = ["user", "module", "granted_by"]
 
 
 @admin.action(description=_("Revoke (issued in error)"))

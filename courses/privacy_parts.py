@@ -15,6 +15,7 @@ from .models import (
     LessonProgress,
     ModuleProgress,
     QuizAttempt,
+    QuizAttemptGrant,
     Refresher,
     Reminder,
 )
@@ -63,6 +64,10 @@ def courses_data_export(user) -> dict:
                 "answers": a.answers,
             }
             for a in QuizAttempt.objects.filter(user=user).select_related("module_version")
+        ],
+        "extra_quiz_attempts": [
+            {"module": g.module.title, "extra": g.extra, "granted_at": _when(g.granted_at)}
+            for g in QuizAttemptGrant.objects.filter(user=user).select_related("module")
         ],
         "drill_attempts": [
             {
@@ -127,6 +132,7 @@ def courses_data_erase(user) -> None:
     for model in (
         Refresher,
         QuizAttempt,
+        QuizAttemptGrant,
         DrillAttempt,
         LessonProgress,
         ModuleProgress,

@@ -86,7 +86,8 @@ def test_privacy_erase_removes_learning_records(learner, course):
     "model",
     [
         "course", "module", "lesson", "moduleversion", "lessonversion", "question",
-        "enrolment", "assignmentrule", "quizattempt", "certificate", "prioritylevel",
+        "enrolment", "assignmentrule", "quizattempt", "quizattemptgrant", "certificate",
+        "prioritylevel",
         "followupaction", "glossaryterm", "drill", "topictag", "competency",
     ],
 )  # fmt: skip

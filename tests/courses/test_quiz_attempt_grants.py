@@ -187,3 +187,20 @@ def test_the_module_page_reads_the_same_queries_for_one_or_many_learners(
         services.enrolment_self_create(actor=person, course=module.course)
         _use_every_attempt(person, module, n=1)
     assert count() == one
+
+
+def test_extra_attempts_are_in_the_persons_data_export_and_erased_with_it(
+    enrolled, module, trainer
+):
+    from accounts.privacy import privacy_export, privacy_parts
+
+    _use_every_attempt(enrolled, module)
+    services.quiz_attempts_grant(
+        actor=trainer, module=module, learner=enrolled, extra=2, granted_before=0
+    )
+
+    exported = privacy_export(user=enrolled)["courses"]["extra_quiz_attempts"]
+    assert [(row["module"], row["extra"]) for row in exported] == [(module.title, 2)]
+
+    next(p for p in privacy_parts() if p.name == "courses").erase(enrolled)
+    assert not QuizAttemptGrant.objects.filter(user=enrolled).exists()
