@@ -343,3 +343,15 @@ def test_overdue_renewals_are_not_listed_again_as_course_updates(supervisor, lea
     panel = supervisor_expiry_panel_for(user=supervisor)
 
     assert panel is not None and panel.updates_overdue == []
+
+
+def test_a_revoked_certificate_page_offers_to_earn_a_new_one(client_as, learner, course, trainer):
+    certificate = certify(learner, course, expires_on=in_days(200))
+    services.certificate_revoke(actor=trainer, certificate=certificate, reason="Issued in error.")
+
+    page = client_as(learner).get(reverse("courses:certificate", args=[certificate.code]))
+
+    text = page.content.decode()
+    assert "This certificate was revoked." in text
+    assert "Take the course again to earn a new certificate." in text
+    assert "has expired" not in text
