@@ -62,13 +62,15 @@ def _cells_moves(cells: str) -> str:
         ) AS after
         FROM changed c
     )
-    {
-        _upsert(
-            f"SELECT {KEY}, status, CASE WHEN after > 0 AND after - d <= 0 THEN 1"  # nosec B608
-            f" WHEN after <= 0 AND after - d > 0 THEN -1 ELSE 0 END AS sign FROM counted"
-        ).strip()
-    }
+    {_upsert(COUNTED_MOVES).strip()}
     """  # nosec B608
+
+
+# Each changed (person, status): +1 when it now has cells and had none, -1 the other way.
+COUNTED_MOVES = (
+    f"SELECT {KEY}, status, CASE WHEN after > 0 AND after - d <= 0 THEN 1"  # nosec B608
+    " WHEN after <= 0 AND after - d > 0 THEN -1 ELSE 0 END AS sign FROM counted"
+)
 
 
 # A person moved or stopped/started counting: every status they have goes with them.
