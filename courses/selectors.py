@@ -511,7 +511,8 @@ class LearningSummary:
 
 
 def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSummary:
-    """The learner's enrolments by state, in one query."""
+    """The learner's enrolments by state in one query, and their open refreshers in a
+    second one when they have any."""
     today = timezone.localdate()
     soon = today + timedelta(days=DUE_SOON_DAYS)
     enrolments = list(
@@ -533,6 +534,10 @@ def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSum
             "expires_on",
             "window_opens_on",
         )
+        # Most learners have no open refresher: this says so without a query of its own.
+        .annotate(
+            has_open_refresher=Exists(Refresher.objects.open().filter(enrolment=OuterRef("pk")))
+        )
         .order_by("due_on", "-enrolled_at")
     )
     open_ones = [e for e in enrolments if not e.completed_at]
@@ -545,7 +550,11 @@ def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSum
             (e for e in enrolments if e.state in renewing),
             key=lambda e: e.expires_on or today,
         ),
-        refreshers=refresher_list_open_for(user=user),
+        refreshers=(
+            refresher_list_open_for(user=user)
+            if any(e.has_open_refresher for e in enrolments)
+            else []
+        ),
         assigned=[e for e in not_due_soon if not e.started_at],
         in_progress=[e for e in not_due_soon if e.started_at],
         due_soon=due_soon,
@@ -914,7 +923,8 @@ def refresher_list_open_for(*, user: User) -> list[Refresher]:
     """The learner's open refreshers, soonest due first, with `lessons_done` and
     `lessons_total` (one query)."""
     return list(
-        Refresher.objects.filter(user=user, completed_at__isnull=True, cancelled_at__isnull=True)
+        Refresher.objects.open()
+        .filter(user=user)
         .select_related("course")
         # The panel shows the kind, due date and course title: not the whole course row.
         .only("id", "kind", "due_on", "course", "course__title", "course__slug")

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import selectors, services
 from courses.dashboard import learning_panel_context
@@ -98,8 +99,34 @@ def test_dashboard_panel_queries(data, rf, django_assert_num_queries):
     learner, _course = data
     request = rf.get("/")
     request.user = learner
-    with django_assert_num_queries(2):  # enrolments with their states, open refreshers
+    with django_assert_num_queries(1):  # enrolments with their states (and no refresher)
         learning_panel_context(request)
+
+
+def test_dashboard_panel_reads_open_refreshers_only_when_there_are_some(
+    trainer, learner, rf, django_assert_num_queries
+):
+    from courses.models import Refresher
+
+    course = _build(trainer, learner, courses=1, modules=1, lessons=1)[0]
+    enrolment = Enrolment.objects.get(user=learner, course=course)
+    refresher = Refresher.objects.create(
+        user=learner, course=course, enrolment=enrolment, kind=Refresher.Kind.CHANGE
+    )
+    Refresher.objects.create(
+        user=learner,
+        course=course,
+        enrolment=enrolment,
+        kind=Refresher.Kind.CHANGE,
+        cancelled_at=timezone.now(),
+    )
+    request = rf.get("/")
+    request.user = learner
+
+    with django_assert_num_queries(2):  # enrolments, then the open refreshers
+        panel = learning_panel_context(request)
+
+    assert [r.pk for r in panel["summary"].refreshers] == [refresher.pk]
 
 
 @pytest.fixture
