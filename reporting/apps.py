@@ -11,7 +11,10 @@ class ReportingConfig(AppConfig):
         from accounts.registries import audit_action_labels_register, demo_seeder_register
         from notifications.kinds import notification_kind_register
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            signals,
+        )
         from .demo import seed_reporting
 
         # "Not by email" on the preferences page is the opt-out of the monthly report email;
@@ -19,6 +22,7 @@ class ReportingConfig(AppConfig):
         notification_kind_register(
             "reporting.monthly", _("Monthly training report (supervisors)"), "immediate"
         )
+        signals.connect()
         demo_seeder_register(name="reporting", seed=seed_reporting, order=40)
         audit_action_labels_register(
             {

@@ -94,13 +94,20 @@ class ReportFilterForm(forms.Form):
         scope: ReportScope,
         units: list[Unit] | None = None,
         courses: list[Course] | None = None,
+        professions: list[Profession] | None = None,
+        countries: list[Country] | None = None,
         **kwargs,
     ) -> None:
-        """`units`, `courses`: the choices, when the caller has loaded them already (the
-        matrix names its totals and columns with them); loaded here otherwise, when the
-        controls are first built."""
+        """`units`, `courses`, `professions`, `countries`: the choices, when the caller
+        has loaded them already (the matrix names its totals and columns with them); loaded
+        here otherwise, when the controls are first built."""
         super().__init__(data, **kwargs)
-        self.loaded = {"unit": units, "course": courses}
+        self.loaded = {
+            "unit": units,
+            "course": courses,
+            "profession": professions,
+            "country": countries,
+        }
         unit_field = self.fields["unit"]
         course_field = self.fields["course"]
         assert isinstance(unit_field, forms.ModelChoiceField)

@@ -6,11 +6,13 @@ learner or per cell, so a page costs the same number of queries for 100 or 10,00
 from __future__ import annotations
 
 import datetime
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import (
@@ -30,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
-from accounts.models import Agency, Country, Supervision, Unit, User
+from accounts.models import Agency, Country, Profession, Supervision, Unit, User
 from accounts.roles import AGENCY_ADMIN, PLATFORM_ADMIN, SUPERVISOR, user_roles
 from accounts.selectors import unit_list_supervised_by
 from courses.models import (
@@ -112,6 +114,81 @@ def report_scope_for(*, actor: User) -> ReportScope:
     units = unit_list_supervised_by(user=actor) if SUPERVISOR in roles else None
     agency_id = actor.agency_id if AGENCY_ADMIN in roles else None
     return ReportScope(agency_id=agency_id, supervised_units=units)
+
+
+# --- What a viewer's matrix page needs before any count: cached per viewer ---------------
+
+SETUP_VERSION_KEY = "reporting:setup-version"
+SETUP_TTL_SECONDS = 300
+
+
+def report_setup_version_bump() -> None:
+    """Forget every viewer's cached setup (units, supervisions, courses, professions,
+    countries or agencies changed): a new version, never one used before."""
+    cache.set(SETUP_VERSION_KEY, time.time_ns(), None)
+
+
+def _setup_version() -> int:
+    version = cache.get(SETUP_VERSION_KEY)
+    if version is None:
+        cache.add(SETUP_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(SETUP_VERSION_KEY, 0)
+    return version
+
+
+@dataclass
+class ReportSetup:
+    """The scope and the filter choices of one viewer (names of units and courses, never
+    anyone's training)."""
+
+    scope: ReportScope
+    units: list[Unit]
+    courses: list[Course]
+    professions: list[Profession]
+    countries: list[Country]
+
+
+def report_setup_for(*, actor: User) -> ReportSetup:
+    """The viewer's scope and filter choices, cached under a version bumped when units,
+    supervisions, courses, professions, countries or agencies change (reporting.signals)
+    and keyed on everything the scope reads (the viewer, their roles, agency and status,
+    today's date for supervisions that start or end), so it is never another person's."""
+    roles = sorted(user_roles(actor).names)
+    key = "reporting:setup:{}:{}:{}:{}:{}:{}".format(
+        _setup_version(),
+        actor.pk,
+        actor.agency_id,
+        int(actor.is_active and actor.is_approved),
+        ",".join(roles),
+        timezone.localdate().isoformat(),
+    )
+    cached = cache.get(key)
+    if cached is None:
+        scope = report_scope_for(actor=actor)
+        unit_ids = None
+        if scope.supervised_units is not None:
+            unit_ids = [unit.pk for unit in scope.supervised_units] if scope._has_units else []
+        cached = (
+            scope.everyone,
+            scope.agency_id,
+            unit_ids,
+            list(unit_list_in_scope(scope=scope)),
+            list(course_list_reportable().only("pk", "title")),
+            list(Profession.objects.all()),
+            list(Country.objects.all()),
+        )
+        cache.set(key, cached, SETUP_TTL_SECONDS)
+    everyone, agency_id, unit_ids, units, courses, professions, countries = cached
+    supervised = None
+    if unit_ids is not None:
+        supervised = Unit.objects.filter(pk__in=unit_ids) if unit_ids else Unit.objects.none()
+    return ReportSetup(
+        scope=ReportScope(everyone=everyone, agency_id=agency_id, supervised_units=supervised),
+        units=units,
+        courses=courses,
+        professions=professions,
+        countries=countries,
+    )
 
 
 def reportable_people() -> QuerySet[User]:

@@ -55,17 +55,26 @@ def _context(request, tab: str) -> dict:
 
 @login_required
 def matrix(request):
-    scope = _scope_or_404(request)
-    # Loaded once: the filter's choices, the names of the per-unit totals and the columns.
-    units = list(selectors.unit_list_in_scope(scope=scope))
-    courses = list(selectors.course_list_reportable().only("pk", "title"))
-    form, filters = _filters(request, scope, units=units, courses=courses)
+    if not rules.has_perm("reporting.view_reports", request.user):
+        raise Http404
+    # The scope and the filter's choices (also the names of the per-unit totals and the
+    # columns), cached per viewer until units, supervisions or courses change.
+    setup = selectors.report_setup_for(actor=request.user)
+    scope = setup.scope
+    form, filters = _filters(
+        request,
+        scope,
+        units=setup.units,
+        courses=setup.courses,
+        professions=setup.professions,
+        countries=setup.countries,
+    )
     report = selectors.matrix_get(
         scope=scope,
         filters=filters,
         page_number=request.GET.get("page"),
-        units=units,
-        courses=courses,
+        units=setup.units,
+        courses=setup.courses,
     )
     return render(
         request,

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reporting.selectors import report_setup_version_bump
 from reporting.services import status_counts_refresh
 
 from .helpers import populate
@@ -31,6 +32,12 @@ def _count(client, name, params) -> int:
     return len(captured.captured_queries)
 
 
+def _cold_and_warm(client, name, params) -> tuple[int, int]:
+    """Queries of a page load before the viewer's report setup is cached, then after."""
+    report_setup_version_bump()
+    return _count(client, name, params), _count(client, name, params)
+
+
 def _grow(unit, *, people, courses, rollup):
     populate(unit, people=people, courses=courses)
     if rollup:
@@ -45,10 +52,10 @@ def test_same_queries_for_few_and_many_people(
     client = client_as(platform_admin)
     _grow(unit, people=3, courses=2, rollup=rollup)
     _count(client, name, params)  # warm: sessions, content types
-    small = _count(client, name, params)
+    small = _cold_and_warm(client, name, params)
 
     _grow(unit, people=60, courses=5, rollup=rollup)
-    large = _count(client, name, params)
+    large = _cold_and_warm(client, name, params)
 
     assert small == large
 
@@ -72,7 +79,7 @@ def test_supervisor_matrix_is_flat_too(client_as, supervisor, unit):
     client = client_as(supervisor)
     populate(unit, people=2, courses=2)
     _count(client, "reporting:matrix", {})
-    small = _count(client, "reporting:matrix", {})
+    small = _cold_and_warm(client, "reporting:matrix", {})
     populate(unit, people=80, courses=6)
 
-    assert _count(client, "reporting:matrix", {}) == small
+    assert _cold_and_warm(client, "reporting:matrix", {}) == small
