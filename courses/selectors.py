@@ -515,7 +515,7 @@ def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSum
     second one when they have any."""
     today = timezone.localdate()
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    enrolments = list(
+    enrolments: list[Enrolment] = list(
         Enrolment.objects.filter(user=user)
         .exclude(course__status=Course.Status.DRAFT)
         .select_related("course")
@@ -552,7 +552,7 @@ def learning_summary_for(*, user: User, completed_limit: int = 5) -> LearningSum
         ),
         refreshers=(
             refresher_list_open_for(user=user)
-            if any(e.has_open_refresher for e in enrolments)
+            if any(getattr(e, "has_open_refresher", False) for e in enrolments)
             else []
         ),
         assigned=[e for e in not_due_soon if not e.started_at],
