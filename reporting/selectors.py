@@ -6,13 +6,11 @@ learner or per cell, so a page costs the same number of queries for 100 or 10,00
 from __future__ import annotations
 
 import datetime
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import (
@@ -32,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from accounts.caching import CacheGeneration
 from accounts.models import Agency, Country, Profession, Supervision, Unit, User
 from accounts.roles import AGENCY_ADMIN, PLATFORM_ADMIN, SUPERVISOR, user_roles
 from accounts.selectors import unit_list_supervised_by
@@ -118,22 +117,10 @@ def report_scope_for(*, actor: User) -> ReportScope:
 
 # --- What a viewer's matrix page needs before any count: cached per viewer ---------------
 
-SETUP_VERSION_KEY = "reporting:setup-version"
 SETUP_TTL_SECONDS = 300
-
-
-def report_setup_version_bump() -> None:
-    """Forget every viewer's cached setup (units, supervisions, courses, professions,
-    countries or agencies changed): a new version, never one used before."""
-    cache.set(SETUP_VERSION_KEY, time.time_ns(), None)
-
-
-def _setup_version() -> int:
-    version = cache.get(SETUP_VERSION_KEY)
-    if version is None:
-        cache.add(SETUP_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(SETUP_VERSION_KEY, 0)
-    return version
+# Forgotten by reporting.signals when units, supervisions, courses, professions, countries or
+# agencies change.
+REPORT_SETUP = CacheGeneration("reporting:setup", seconds=SETUP_TTL_SECONDS)
 
 
 @dataclass
@@ -154,21 +141,20 @@ def report_setup_for(*, actor: User) -> ReportSetup:
     and keyed on everything the scope reads (the viewer, their roles, agency and status,
     today's date for supervisions that start or end), so it is never another person's."""
     roles = sorted(user_roles(actor).names)
-    key = "reporting:setup:{}:{}:{}:{}:{}:{}".format(
-        _setup_version(),
+    parts = (
         actor.pk,
         actor.agency_id,
         int(actor.is_active and actor.is_approved),
         ",".join(roles),
         timezone.localdate().isoformat(),
     )
-    cached = cache.get(key)
-    if cached is None:
+
+    def read() -> tuple:
         scope = report_scope_for(actor=actor)
         unit_ids = None
         if scope.supervised_units is not None:
             unit_ids = [unit.pk for unit in scope.supervised_units] if scope._has_units else []
-        cached = (
+        return (
             scope.everyone,
             scope.agency_id,
             unit_ids,
@@ -177,7 +163,8 @@ def report_setup_for(*, actor: User) -> ReportSetup:
             list(Profession.objects.all()),
             list(Country.objects.all()),
         )
-        cache.set(key, cached, SETUP_TTL_SECONDS)
+
+    cached = REPORT_SETUP.get_or_set(parts, read)
     everyone, agency_id, unit_ids, units, courses, professions, countries = cached
     supervised = None
     if unit_ids is not None:

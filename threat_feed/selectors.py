@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import rules
-from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.caching import CacheGeneration
 from accounts.models import User
 from accounts.roles import TRENDS_ANALYST
 from courses.models import Course, Module, ModuleVersion, TopicTag, published_modules_q
@@ -240,31 +240,23 @@ def trend_item_modules_for(*, user, items) -> dict[int, list[ModuleLink]]:
 
 
 # The newest relevant items are the same for everyone who may read the feed and every home
-# page asks for them: they are kept in the cache, cleared when an item is triaged (the only
+# page asks for them: they are kept in the cache, forgotten when an item is triaged (the only
 # way an item becomes relevant or stops being so) and at the latest after five minutes.
-LATEST_CACHE_KEY = "threat_feed:latest:{limit}"
-LATEST_CACHE_SECONDS = 300
+LATEST_ITEMS = CacheGeneration("threat_feed:latest", seconds=300)
 
 
 def trend_item_latest(*, user, limit: int = 5) -> list[TrendItem]:
     """The newest relevant items, for the dashboard panel (no query while cached)."""
     if not _can(user, "threat_feed.view_feed"):
         return []
-    key = LATEST_CACHE_KEY.format(limit=limit)
-    items = cache.get(key)
-    if items is None:
-        items = list(
+    return LATEST_ITEMS.get_or_set(
+        (limit,),
+        lambda: list(
             TrendItem.objects.filter(status=TrendItem.Status.RELEVANT)
             .only("id", "title", "severity", "dated_at")
             .order_by("-dated_at", "-pk")[:limit]
-        )
-        cache.set(key, items, LATEST_CACHE_SECONDS)
-    return items
-
-
-def trend_item_latest_forget() -> None:
-    """After a triage decision: the next home page reads the newest items again."""
-    cache.delete_many([LATEST_CACHE_KEY.format(limit=n) for n in range(1, 21)])
+        ),
+    )
 
 
 def trend_digest_items(*, since, until, limit: int) -> list[TrendItem]:

@@ -52,7 +52,7 @@ from .parsing import (
     safe_link,
     stix_parse,
 )
-from .selectors import trend_item_latest_forget
+from .selectors import LATEST_ITEMS
 
 logger = logging.getLogger(__name__)
 
@@ -663,9 +663,7 @@ def trend_item_triage(
     item.triaged_at = timezone.now()
     item.save(update_fields=["status", "severity", "triaged_by", "triaged_at"])
     item.tags.set(tag_ids)
-    # Now, and again once committed (a home page in between may have cached the old list).
-    trend_item_latest_forget()
-    transaction.on_commit(trend_item_latest_forget)
+    LATEST_ITEMS.forget()
     audit_record(
         actor=actor,
         action="threat_feed.item_triage",

@@ -34,12 +34,12 @@ class WellbeingConfig(AppConfig):
 
         from . import permissions  # noqa: F401  (rules)
         from .models import AgencyInstrument, Instrument
-        from .selectors import schedules_forget
+        from .selectors import SCHEDULES
 
         # What an agency offers is cached (selectors.schedule_list_for_agency).
         for model in (Instrument, AgencyInstrument):
-            post_save.connect(schedules_forget, sender=model, dispatch_uid=f"schedules-{model}")
-            post_delete.connect(schedules_forget, sender=model, dispatch_uid=f"schedules-d-{model}")
+            post_save.connect(SCHEDULES.forget, sender=model, dispatch_uid=f"schedules-{model}")
+            post_delete.connect(SCHEDULES.forget, sender=model, dispatch_uid=f"schedules-d-{model}")
         from .demo import wellbeing_demo_seed
         from .panels import lead_panel, person_panel, team_panel
         from .services import (

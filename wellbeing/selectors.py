@@ -3,13 +3,10 @@ twins of the rules in permissions.py); anything outside it is a 404 in the views
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
@@ -23,6 +20,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.caching import CacheGeneration
 from accounts.models import Agency, AuditEvent, Unit, User
 from accounts.roles import AGENCY_ADMIN, user_roles
 from accounts.selectors import user_list_supervised_by
@@ -99,18 +97,10 @@ def _schedule_for(instrument: Instrument) -> Schedule | None:
 
 
 # What an agency offers changes rarely (an instrument loaded, an agency's settings saved) and
-# every home page asks: kept in the cache per agency, under a version that any saved or
-# deleted instrument or agency choice replaces (wellbeing.apps connects the signals), and
-# for ten minutes at most. No person's data is cached here.
-SCHEDULES_VERSION_KEY = "wellbeing:schedules:version"
-SCHEDULES_SECONDS = 600
-
-
-def schedules_forget(**_signal) -> None:
-    """Every agency's schedules are read again: now, and once the change is committed (a
-    page in between may have cached the old ones)."""
-    cache.delete(SCHEDULES_VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(SCHEDULES_VERSION_KEY))
+# every home page asks: kept in the cache per agency; any saved or deleted instrument or
+# agency choice forgets it (wellbeing.apps connects the signals), ten minutes at most. No
+# person's data is cached here.
+SCHEDULES = CacheGeneration("wellbeing:schedules", seconds=600)
 
 
 def schedule_list_for_agency(*, agency_id: int | None) -> list[Schedule]:
@@ -118,15 +108,12 @@ def schedule_list_for_agency(*, agency_id: int | None) -> list[Schedule]:
     query). Without a choice by the agency: every current instrument at its default cadence
     (WHO-5 every 14 days, ProQOL every 30 days once loaded). Never more often than an
     instrument's recall period."""
-    cache.add(SCHEDULES_VERSION_KEY, uuid.uuid4().hex, None)
-    version = cache.get(SCHEDULES_VERSION_KEY) or "none"
-    key = f"wellbeing:schedules:{version}:{agency_id or 0}"
-    schedules = cache.get(key)
-    if schedules is None:
+
+    def read() -> list[Schedule]:
         offered = (_schedule_for(i) for i in _instruments_offered(agency_id=agency_id))
-        schedules = [s for s in offered if s is not None]
-        cache.set(key, schedules, SCHEDULES_SECONDS)
-    return schedules
+        return [s for s in offered if s is not None]
+
+    return SCHEDULES.get_or_set((agency_id or 0,), read)
 
 
 def agency_settings_for(*, agency_id: int | None) -> AgencyWellbeingSettings:
