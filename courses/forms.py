@@ -13,6 +13,7 @@ from accounts.models import Agency, Profession
 from .models import (
     ContentWarning,
     Course,
+    Drill,
     FollowUpAction,
     Lesson,
     LessonVariant,
@@ -20,6 +21,7 @@ from .models import (
     PriorityLevel,
     Question,
     RefresherPolicy,
+    ScenarioCard,
 )
 
 
@@ -269,6 +271,46 @@ class DrillAnswerForm(forms.Form):
         self.fields["actions"].choices = [
             (a.code, str(a)) for a in FollowUpAction.objects.order_by("position", "name")
         ]
+
+
+class DrillForm(forms.ModelForm):
+    """A triage drill's title and introduction (trainers of the course)."""
+
+    class Meta:
+        model = Drill
+        fields = ["title", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"introduction": _("Shown to learners before they start. Plain text.")}
+
+
+class ScenarioCardForm(forms.ModelForm):
+    """One scenario card with the expert's answer key."""
+
+    class Meta:
+        model = ScenarioCard
+        fields = ["title", "text", "expert_level", "expert_actions", "rationale"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5}),
+            "expert_level": forms.RadioSelect,
+            "expert_actions": forms.CheckboxSelectMultiple,
+            "rationale": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "expert_level": {
+                "required": _("Choose the priority level an expert would give."),
+                "invalid_choice": _("Choose one of the priority levels."),
+            },
+            "expert_actions": {"invalid_choice": _("Choose follow-up actions from the list.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        level = self.fields["expert_level"]
+        level.queryset = PriorityLevel.objects.filter(is_active=True).order_by("rank")
+        level.empty_label = None  # type: ignore[attr-defined]
+        self.fields["expert_actions"].queryset = FollowUpAction.objects.order_by(  # type: ignore[attr-defined]
+            "position", "name"
+        )
 
 
 class VerifyForm(forms.Form):

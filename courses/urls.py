@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import authoring, learning, reference, supervision
+from .views import authoring, drill_authoring, learning, reference, supervision
 
 app_name = "courses"
 
@@ -111,6 +111,32 @@ urlpatterns = [
     ),
     path("authoring/questions/<int:pk>/", authoring.question_edit, name="authoring_question"),
     path("authoring/drills/<int:pk>/agreement/", reference.drill_agreement, name="drill_agreement"),
+    # Trainers: triage drills and their scenario cards
+    path("authoring/<int:pk>/drills/", drill_authoring.drill_list, name="authoring_drills"),
+    path(
+        "authoring/<int:pk>/drills/new/", drill_authoring.drill_create, name="authoring_drill_new"
+    ),
+    path("authoring/drills/<int:pk>/", drill_authoring.drill_manage, name="authoring_drill"),
+    path(
+        "authoring/drills/<int:pk>/edit/", drill_authoring.drill_edit, name="authoring_drill_edit"
+    ),
+    path(
+        "authoring/drills/<int:pk>/status/",
+        drill_authoring.drill_status,
+        name="authoring_drill_status",
+    ),
+    path(
+        "authoring/drills/<int:pk>/cards/new/",
+        drill_authoring.card_create,
+        name="authoring_card_new",
+    ),
+    path("authoring/cards/<int:pk>/", drill_authoring.card_edit, name="authoring_card"),
+    path("authoring/cards/<int:pk>/move/", drill_authoring.card_move, name="authoring_card_move"),
+    path(
+        "authoring/cards/<int:pk>/delete/",
+        drill_authoring.card_delete,
+        name="authoring_card_delete",
+    ),
     # Supervisors and agency admins
     path("reports/", supervision.reports, name="reports"),
     path("reports/people/<int:pk>/", supervision.report_person, name="report_person"),

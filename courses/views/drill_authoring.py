@@ -1,0 +1,260 @@
+"""Trainer pages for triage drills: a course's drills, each drill's scenario cards with their
+expert key, publishing. Only the course's trainers (and platform admins) reach them; anyone
+else gets a 404. Writes go through courses.services.drills, which audits them."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..forms import DrillForm, ScenarioCardForm
+from ..models import Course, Drill, ScenarioCard
+from ..services import drills as drill_services
+from ._common import error_messages
+from .authoring import _form_errors
+
+
+def _course(request, pk) -> Course:
+    course = selectors.course_list_editable_by(user=request.user).filter(pk=pk).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def _drill(request, pk) -> Drill:
+    drill = (
+        Drill.objects.filter(course__in=selectors.course_list_editable_by(user=request.user))
+        .select_related("course")
+        .filter(pk=pk)
+        .first()
+    )
+    if drill is None:
+        raise Http404
+    return drill
+
+
+def _card(request, pk) -> ScenarioCard:
+    card = (
+        ScenarioCard.objects.filter(
+            drill__course__in=selectors.course_list_editable_by(user=request.user)
+        )
+        .select_related("drill__course", "expert_level")
+        .annotate(answer_count=Count("answers"))
+        .filter(pk=pk)
+        .first()
+    )
+    if card is None:
+        raise Http404
+    return card
+
+
+# --- Drills ---------------------------------------------------------------------------------
+
+
+@login_required
+def drill_list(request, pk):
+    course = _course(request, pk)
+    drills = list(
+        course.drills.annotate(
+            card_count=Count("cards", distinct=True),
+            learner_count=Count(
+                "attempts__user",
+                filter=Q(attempts__submitted_at__isnull=False),
+                distinct=True,
+            ),
+        ).order_by("title")
+    )
+    return render(
+        request, "courses/authoring/drill_list.html", {"course": course, "drills": drills}
+    )
+
+
+@login_required
+def drill_create(request, pk):
+    course = _course(request, pk)
+    form = DrillForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drill = drill_services.drill_create(
+                actor=request.user, course=course, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Drill created. Add its scenario cards."))
+            return redirect("courses:authoring_drill", pk=drill.pk)
+    return render(
+        request,
+        "courses/authoring/drill_form.html",
+        {"form": form, "course": course, "drill": None},
+    )
+
+
+@login_required
+def drill_manage(request, pk):
+    drill = _drill(request, pk)
+    cards = list(
+        drill.cards.select_related("expert_level")
+        .prefetch_related("expert_actions")
+        .annotate(answer_count=Count("answers"))
+        .order_by("position", "pk")
+    )
+    return render(
+        request,
+        "courses/authoring/drill_manage.html",
+        {
+            "drill": drill,
+            "course": drill.course,
+            "cards": cards,
+            "order": ",".join(str(card.pk) for card in cards),
+        },
+    )
+
+
+@login_required
+def drill_edit(request, pk):
+    drill = _drill(request, pk)
+    form = DrillForm(request.POST or None, instance=copy.copy(drill))
+    if request.method == "POST" and form.is_valid():
+        try:
+            drill_services.drill_update(actor=request.user, drill=drill, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Drill saved."))
+            return redirect("courses:authoring_drill", pk=pk)
+    return render(
+        request,
+        "courses/authoring/drill_form.html",
+        {"form": form, "course": drill.course, "drill": drill},
+    )
+
+
+@login_required
+@require_POST
+def drill_status(request, pk):
+    drill = _drill(request, pk)
+    action = request.POST.get("action")
+    if action not in ("publish", "unpublish"):
+        messages.error(request, _("Unknown action. Nothing was changed."))
+        return redirect("courses:authoring_drill", pk=pk)
+    try:
+        drill_services.drill_publish(actor=request.user, drill=drill, publish=action == "publish")
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        if action == "publish":
+            messages.success(request, _("The drill is open to the course's learners."))
+        else:
+            messages.success(
+                request,
+                _("The drill is closed: learners no longer see it. Their results stay."),
+            )
+    return redirect("courses:authoring_drill", pk=pk)
+
+
+# --- Scenario cards -------------------------------------------------------------------------
+
+
+def _card_fields(form) -> dict:
+    data = dict(form.cleaned_data)
+    data["expert_actions"] = list(data["expert_actions"])
+    return data
+
+
+@login_required
+def card_create(request, pk):
+    drill = _drill(request, pk)
+    form = ScenarioCardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drill_services.scenario_card_create(
+                actor=request.user, drill=drill, **_card_fields(form)
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Scenario card added."))
+            return redirect("courses:authoring_drill", pk=pk)
+    return render(
+        request,
+        "courses/authoring/card_form.html",
+        {"form": form, "drill": drill, "course": drill.course, "card": None},
+    )
+
+
+@login_required
+def card_edit(request, pk):
+    card = _card(request, pk)
+    form = ScenarioCardForm(request.POST or None, instance=copy.copy(card))
+    if request.method == "POST" and form.is_valid():
+        try:
+            drill_services.scenario_card_update(actor=request.user, card=card, **_card_fields(form))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Scenario card saved."))
+            return redirect("courses:authoring_drill", pk=card.drill_id)
+    return render(
+        request,
+        "courses/authoring/card_form.html",
+        {"form": form, "drill": card.drill, "course": card.drill.course, "card": card},
+    )
+
+
+@login_required
+@require_POST
+def card_move(request, pk):
+    card = _card(request, pk)
+    action = request.POST.get("action")
+    try:
+        seen = [int(part) for part in request.POST.get("order", "").split(",") if part]
+    except ValueError:
+        seen = []
+    if action not in ("up", "down") or not seen:
+        messages.error(request, _("Unknown action. Nothing was changed."))
+    else:
+        try:
+            drill_services.scenario_card_move(
+                actor=request.user,
+                card=card,
+                offset=-1 if action == "up" else 1,
+                seen_order=seen,
+            )
+        except ValidationError as error:
+            error_messages(request, error)
+    return redirect("courses:authoring_drill", pk=card.drill_id)
+
+
+@login_required
+def card_delete(request, pk):
+    """Asks first (GET), deletes on the confirmation (POST). A card learners answered is never
+    deleted: the page says why."""
+    card = _card(request, pk)
+    if request.method == "POST":
+        try:
+            drill_services.scenario_card_delete(actor=request.user, card=card)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("Scenario card deleted."))
+        return redirect("courses:authoring_drill", pk=card.drill_id)
+    return render(
+        request,
+        "courses/authoring/card_delete.html",
+        {
+            "card": card,
+            "drill": card.drill,
+            "course": card.drill.course,
+            "blocker": drill_services.scenario_card_delete_blocker(card),
+        },
+    )
