@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -377,10 +378,16 @@ def certificate_create(
     previous: Certificate | None = None,
     path: str = Certificate.Path.FULL,
 ) -> Certificate:
-    """Write a certificate (the first, or the next cycle after `previous`) with its expiry
-    from the refresher policy, refresh the enrolment's state and tell the holder. `title`
-    is a lazy "...: %(title)s" message. A system step: callers check completion."""
+    """Write a certificate with its expiry from the refresher policy (a renewal passes the
+    current certificate as `previous`), refresh the enrolment's state and tell the holder.
+    `title` is a lazy "...: %(title)s" message. A system step: callers check completion and
+    hold the enrolment's lock (as lesson and quiz completion do).
+
+    The cycle follows the highest one the person ever had for the course, revoked ones
+    included, so cycles keep increasing after a revocation."""
     course, user = enrolment.course, enrolment.user
+    last_cycle = Certificate.objects.filter(user=user, course=course).aggregate(n=Max("cycle"))
+    cycle = (last_cycle["n"] or 0) + 1
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -398,7 +405,7 @@ def certificate_create(
                         completed_at=issued_at,
                         previous_expires_on=previous.expires_on if previous else None,
                     ),
-                    cycle=previous.cycle + 1 if previous else 1,
+                    cycle=cycle,
                     path=path,
                 )
             break

@@ -109,6 +109,10 @@ def test_the_window_must_be_shorter_than_the_validity(trainer):
 
 @pytest.fixture
 def course(trainer):
+    return course_with_policy(trainer)
+
+
+def course_with_policy(trainer):
     """Three modules of two lessons; the second module is the refresher path."""
     course = published_course(trainer=trainer, modules=3, lessons=2, title="Online grooming")
     services.refresher_policy_save(
