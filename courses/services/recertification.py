@@ -440,10 +440,38 @@ def refresher_quiz_record(*, user: User, module: Module) -> list[Refresher]:
     return _refreshers_finish(ids, timezone.now()) if ids else []
 
 
+def _version_learnt(refresher: Refresher, version: ModuleVersion) -> int:
+    """The version a completed change refresher leaves the learner knowing. Its lessons can
+    only be taken in the module's current version, which is later than the refresher's
+    when a later change left it open (that change differed in nothing the learner had not
+    learnt, e.g. it put back the old text): then the current version is what was presented
+    and learnt. Only when the current version also changed lessons outside the refresher
+    (the learner, no longer certified then, got no refresher for them) does the refresher's
+    own version stay recorded, so that those lessons still count as not learnt."""
+    current_id = (
+        Module.objects.filter(pk=version.module_id)
+        .values_list("current_version_id", flat=True)
+        .get()
+    )
+    if current_id is None or current_id == version.pk:
+        return version.pk
+    taken = set(refresher.items.values_list("lesson_id", flat=True))
+    hashes: dict[int, dict[int, str]] = defaultdict(dict)
+    for lv in _base_lessons([version.pk, current_id]):
+        if lv.lesson_id not in taken:
+            hashes[lv.module_version_id][lv.lesson_id] = lv.content_hash
+    unchanged = all(
+        hashes[version.pk].get(lesson_id) == content_hash
+        for lesson_id, content_hash in hashes[current_id].items()
+    )
+    return current_id if unchanged else version.pk
+
+
 def refresher_complete(*, refresher: Refresher, now=None) -> Certificate | None:
     """Close a refresher whose lessons are all done (a system step). A renewal issues the
-    next certificate; a change refresher records the version as learnt and gives back an
-    expiry a critical change had brought forward. Returns the new certificate, if any."""
+    next certificate; a change refresher records the version learnt (see
+    `_version_learnt`) and gives back an expiry a critical change had brought forward.
+    Returns the new certificate, if any."""
     now = now or timezone.now()
     refresher.completed_at = now
     refresher.save(update_fields=["completed_at"])
@@ -456,7 +484,7 @@ def refresher_complete(*, refresher: Refresher, now=None) -> Certificate | None:
     if version is not None:
         ModuleProgress.objects.filter(
             user_id=refresher.user_id, module_id=version.module_id
-        ).update(module_version_id=version.pk)
+        ).update(module_version_id=_version_learnt(refresher, version))
     if refresher.restore_expires_on is not None:
         certificate = _current_certificate(refresher.enrolment)
         if certificate is not None:
