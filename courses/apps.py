@@ -39,6 +39,10 @@ class CoursesConfig(AppConfig):
             }
         )
         notification_kind_register("courses.certificate", _("Certificates"), "immediate")
+        # A trainer gave more attempts at a quiz: the learner is waiting for it.
+        notification_kind_register(
+            "courses.attempts", _("More quiz attempts given to you"), "immediate"
+        )
         notification_kind_register(
             "courses.reminder",
             _("Reminders about due dates and expiring certificates"),

@@ -111,7 +111,7 @@ def quiz_attempts_grant(
     )
     notification_send(
         user=learner,
-        kind="courses.assigned",
+        kind="courses.attempts",
         title=gettext_lazy("You can take the quiz again: %(title)s") % {"title": module.title},
         body=ngettext_lazy(
             "A trainer of the course gave you %(n)s more attempt.",

@@ -56,6 +56,34 @@ def test_a_trainer_gives_a_learner_out_of_attempts_one_more(enrolled, module, tr
     assert note.url == reverse("courses:quiz", args=[module.course.slug, module.pk])
 
 
+def test_the_notice_has_its_own_kind_so_turning_off_assignments_does_not_hide_it(
+    enrolled, module, trainer
+):
+    """The notice is not an assignment: someone who turned off email for "Courses assigned
+    to you" is still emailed, under its own kind they can choose separately."""
+    from notifications.selectors import notification_settings_for
+    from notifications.services import notification_preferences_set
+
+    notification_preferences_set(actor=enrolled, deliveries={"courses.assigned": "off"})
+    _use_every_attempt(enrolled, module)
+
+    services.quiz_attempts_grant(
+        actor=trainer, module=module, learner=enrolled, extra=1, granted_before=0
+    )
+
+    note = Notification.objects.get(user=enrolled, title__startswith="You can take the quiz again")
+    assert (note.kind, note.delivery) == ("courses.attempts", "immediate")
+    choices = {s.code: s.delivery for s in notification_settings_for(user=enrolled)}
+    assert (choices["courses.assigned"], choices["courses.attempts"]) == ("off", "immediate")
+    notification_preferences_set(actor=enrolled, deliveries={"courses.attempts": "digest"})
+    _use_every_attempt(enrolled, module, n=1)
+    services.quiz_attempts_grant(
+        actor=trainer, module=module, learner=enrolled, extra=1, granted_before=1
+    )
+    latest = Notification.objects.filter(user=enrolled, kind="courses.attempts").latest("pk")
+    assert latest.delivery == "digest"
+
+
 def test_the_learner_can_pass_with_the_extra_attempt(enrolled, module, trainer):
     _use_every_attempt(enrolled, module)
     services.quiz_attempts_grant(
