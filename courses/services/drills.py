@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.services import audit_record
 
 from ..models import (
+    Course,
     Drill,
     DrillAnswer,
     DrillAttempt,
@@ -123,7 +124,6 @@ def drill_attempt_submit(*, actor: User, attempt: DrillAttempt) -> DrillAttempt:
 
 # --- Authoring (trainers of the drill's course) ---------------------------------------------
 
-DRILL_FIELDS = ("title", "introduction")
 CARD_FIELDS = ("title", "text", "expert_level", "rationale")
 
 
@@ -142,10 +142,12 @@ def _drill_title_check(drill: Drill) -> None:
 
 
 @transaction.atomic
-def drill_create(*, actor: User, course, title: str, introduction: str = "") -> Drill:
+def drill_create(*, actor: User, course: Course, title: str, introduction: str = "") -> Drill:
     """A new drill of the course, closed to learners until it is published. A second drill with
     the same title (a double submit) is refused."""
     require(actor, "courses.edit_course", course)
+    # Two submits at once wait for each other here, so the second one sees the first drill.
+    Course.objects.select_for_update().filter(pk=course.pk).first()
     drill = Drill(course=course, title=_clean_title(title), introduction=introduction.strip())
     drill.full_clean()
     _drill_title_check(drill)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,6 +58,20 @@ def _card(request, pk) -> ScenarioCard:
     return card
 
 
+def _form_page(request, form, save, *, done: str, then, template: str, context: dict):
+    """The create/edit pattern: on a valid POST call `save(cleaned_data)`; a ValidationError
+    from the service shows on the form (nothing saved), success says `done` and goes `then`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(then(saved))
+    return render(request, template, {"form": form, **context})
+
+
 # --- Drills ---------------------------------------------------------------------------------
 
 
@@ -81,21 +96,14 @@ def drill_list(request, pk):
 @login_required
 def drill_create(request, pk):
     course = _course(request, pk)
-    form = DrillForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            drill = drill_services.drill_create(
-                actor=request.user, course=course, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Drill created. Add its scenario cards."))
-            return redirect("courses:authoring_drill", pk=drill.pk)
-    return render(
+    return _form_page(
         request,
-        "courses/authoring/drill_form.html",
-        {"form": form, "course": course, "drill": None},
+        DrillForm(request.POST or None),
+        lambda data: drill_services.drill_create(actor=request.user, course=course, **data),
+        done=_("Drill created. Add its scenario cards."),
+        then=lambda drill: reverse("courses:authoring_drill", args=[drill.pk]),
+        template="courses/authoring/drill_form.html",
+        context={"course": course, "drill": None},
     )
 
 
@@ -123,19 +131,14 @@ def drill_manage(request, pk):
 @login_required
 def drill_edit(request, pk):
     drill = _drill(request, pk)
-    form = DrillForm(request.POST or None, instance=copy.copy(drill))
-    if request.method == "POST" and form.is_valid():
-        try:
-            drill_services.drill_update(actor=request.user, drill=drill, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Drill saved."))
-            return redirect("courses:authoring_drill", pk=pk)
-    return render(
+    return _form_page(
         request,
-        "courses/authoring/drill_form.html",
-        {"form": form, "course": drill.course, "drill": drill},
+        DrillForm(request.POST or None, instance=copy.copy(drill)),
+        lambda data: drill_services.drill_update(actor=request.user, drill=drill, **data),
+        done=_("Drill saved."),
+        then=lambda _saved: reverse("courses:authoring_drill", args=[pk]),
+        template="courses/authoring/drill_form.html",
+        context={"course": drill.course, "drill": drill},
     )
 
 
@@ -165,49 +168,39 @@ def drill_status(request, pk):
 # --- Scenario cards -------------------------------------------------------------------------
 
 
-def _card_fields(form) -> dict:
-    data = dict(form.cleaned_data)
-    data["expert_actions"] = list(data["expert_actions"])
-    return data
+def _card_fields(cleaned_data) -> dict:
+    return {**cleaned_data, "expert_actions": list(cleaned_data["expert_actions"])}
 
 
 @login_required
 def card_create(request, pk):
     drill = _drill(request, pk)
-    form = ScenarioCardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            drill_services.scenario_card_create(
-                actor=request.user, drill=drill, **_card_fields(form)
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Scenario card added."))
-            return redirect("courses:authoring_drill", pk=pk)
-    return render(
+    return _form_page(
         request,
-        "courses/authoring/card_form.html",
-        {"form": form, "drill": drill, "course": drill.course, "card": None},
+        ScenarioCardForm(request.POST or None),
+        lambda data: drill_services.scenario_card_create(
+            actor=request.user, drill=drill, **_card_fields(data)
+        ),
+        done=_("Scenario card added."),
+        then=lambda _saved: reverse("courses:authoring_drill", args=[pk]),
+        template="courses/authoring/card_form.html",
+        context={"drill": drill, "course": drill.course, "card": None},
     )
 
 
 @login_required
 def card_edit(request, pk):
     card = _card(request, pk)
-    form = ScenarioCardForm(request.POST or None, instance=copy.copy(card))
-    if request.method == "POST" and form.is_valid():
-        try:
-            drill_services.scenario_card_update(actor=request.user, card=card, **_card_fields(form))
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Scenario card saved."))
-            return redirect("courses:authoring_drill", pk=card.drill_id)
-    return render(
+    return _form_page(
         request,
-        "courses/authoring/card_form.html",
-        {"form": form, "drill": card.drill, "course": card.drill.course, "card": card},
+        ScenarioCardForm(request.POST or None, instance=copy.copy(card)),
+        lambda data: drill_services.scenario_card_update(
+            actor=request.user, card=card, **_card_fields(data)
+        ),
+        done=_("Scenario card saved."),
+        then=lambda _saved: reverse("courses:authoring_drill", args=[card.drill_id]),
+        template="courses/authoring/card_form.html",
+        context={"drill": card.drill, "course": card.drill.course, "card": card},
     )
 
 
