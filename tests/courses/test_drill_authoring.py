@@ -3,9 +3,11 @@ ordering, publishing, deleting safely; 404 for everyone else; every write audite
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -331,13 +333,20 @@ def test_the_list_shows_an_empty_state(client_as, trainer, course):
 def test_the_list_shows_each_drill_with_its_counts(client_as, trainer, learner, levels):
     drill = DrillFactory(course=CourseFactory(), title="Referrals", is_published=True)
     staff(drill.course, trainer)
-    card = _cards(drill, levels, 2)[0]
-    _answered(learner, drill, card, levels[1])
+    cards = _cards(drill, levels, 2)
+    _answered(learner, drill, cards[0], levels[1])  # started, not submitted: not counted
+    client = client_as(trainer)
+    url = reverse("courses:authoring_drills", args=[drill.course_id])
 
-    response = client_as(trainer).get(reverse("courses:authoring_drills", args=[drill.course_id]))
-
-    row = response.context["drills"][0]
+    row = client.get(url).context["drills"][0]
     assert (row.title, row.card_count, row.learner_count) == ("Referrals", 2, 0)
+
+    _answered(learner, drill, cards[1], levels[1])
+    attempt = services.drill_attempt_start(actor=learner, drill=drill)
+    services.drill_attempt_submit(actor=learner, attempt=attempt)
+    response = client.get(url)
+    row = response.context["drills"][0]
+    assert (row.card_count, row.learner_count) == (2, 1)
     assert "open to learners" in response.text
 
 
@@ -549,3 +558,63 @@ def test_page_queries_do_not_grow_with_drills_and_cards(
         ScenarioCardFactory(drill=drill, title=f"More {c}", expert_level=levels[3])
 
     assert _queries(client, url) == before
+
+
+# --- Double submits arriving at the same moment (PostgreSQL: real row locks) ----------------
+
+
+def _at_once(*jobs) -> list[Exception]:
+    barrier = threading.Barrier(len(jobs))
+    errors: list[Exception] = []
+
+    def run(job):
+        try:
+            barrier.wait()
+            job()
+        except Exception as error:  # returned to the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors
+
+
+# serialized_rollback: the flush after a transactional test would otherwise remove the rows
+# data migrations made (role groups, beat jobs) for the tests that run after it.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_creates_make_one_drill(trainer, course):
+    errors = _at_once(
+        *[
+            lambda: drill_services.drill_create(actor=trainer, course=course, title="Same")
+            for _ in range(4)
+        ]
+    )
+
+    assert course.drills.count() == 1
+    assert len(errors) == 3 and all(isinstance(e, ValidationError) for e in errors)
+    assert len(_audits("courses.drill_create")) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_moves_of_the_same_click_move_once(trainer, drill, levels):
+    first, second, third = _cards(drill, levels)
+    seen = [first.pk, second.pk, third.pk]
+
+    errors = _at_once(
+        *[
+            lambda: drill_services.scenario_card_move(
+                actor=trainer, card=third, offset=-1, seen_order=seen
+            )
+            for _ in range(3)
+        ]
+    )
+
+    assert len(errors) == 2
+    assert list(drill.cards.values_list("pk", flat=True)) == [first.pk, third.pk, second.pk]
