@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from courses import services
-from courses.models import Course, Drill, DrillAnswer, ScenarioCard
+from courses.models import Course, Drill, DrillAnswer, PriorityLevel, ScenarioCard
 from courses.services import drills as drill_services
 from tests.factories import UserFactory, totp_enrol
 
@@ -618,3 +618,11 @@ def test_simultaneous_moves_of_the_same_click_move_once(trainer, drill, levels):
 
     assert len(errors) == 2
     assert list(drill.cards.values_list("pk", flat=True)) == [first.pk, third.pk, second.pk]
+
+
+def test_the_card_form_says_when_no_priority_level_is_in_use(client_as, trainer, drill):
+    PriorityLevel.objects.update(is_active=False)
+
+    response = client_as(trainer).get(reverse("courses:authoring_card_new", args=[drill.pk]))
+
+    assert "No priority level is in use yet" in response.text
