@@ -258,7 +258,8 @@ def scenario_card_create(
 def scenario_card_update(
     *, actor: User, card: ScenarioCard, expert_actions: Iterable[FollowUpAction], **fields
 ) -> ScenarioCard:
-    """Change a card. Answers already recorded keep the score they were given."""
+    """Change a card. Answers already recorded keep the score they were given. A card deleted
+    in the meantime raises ScenarioCard.DoesNotExist."""
     require(actor, "courses.edit_course", card.drill.course)
     _drill_locked(card.drill)
     card = ScenarioCard.objects.select_related("drill__course", "expert_level").get(pk=card.pk)
@@ -319,7 +320,8 @@ def scenario_card_delete_blocker(card: ScenarioCard) -> str | None:
 
 @transaction.atomic
 def scenario_card_delete(*, actor: User, card: ScenarioCard) -> None:
-    """Delete a card nobody has answered; the cards after it move up."""
+    """Delete a card nobody has answered; the cards after it move up. A card deleted in the
+    meantime (a double submit) raises ScenarioCard.DoesNotExist."""
     require(actor, "courses.edit_course", card.drill.course)
     drill = _drill_locked(card.drill)
     card = ScenarioCard.objects.select_related("drill").get(pk=card.pk, drill=drill)

@@ -8,7 +8,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -66,6 +66,8 @@ def _form_page(request, form, save, *, done: str, then, template: str, context: 
             saved = save(form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
+        except ObjectDoesNotExist:  # deleted by a request that came just before
+            raise Http404 from None
         else:
             messages.success(request, done)
             return redirect(then(saved))
@@ -238,6 +240,8 @@ def card_delete(request, pk):
             drill_services.scenario_card_delete(actor=request.user, card=card)
         except ValidationError as error:
             error_messages(request, error)
+        except ScenarioCard.DoesNotExist:  # a double submit: the first one deleted it
+            raise Http404 from None
         else:
             messages.success(request, _("Scenario card deleted."))
         return redirect("courses:authoring_drill", pk=card.drill_id)

@@ -626,3 +626,17 @@ def test_the_card_form_says_when_no_priority_level_is_in_use(client_as, trainer,
     response = client_as(trainer).get(reverse("courses:authoring_card_new", args=[drill.pk]))
 
     assert "No priority level is in use yet" in response.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_deletes_delete_once(trainer, drill, levels):
+    first, second, third = _cards(drill, levels)
+
+    errors = _at_once(
+        *[lambda: drill_services.scenario_card_delete(actor=trainer, card=second) for _ in range(3)]
+    )
+
+    assert len(errors) == 2 and all(isinstance(e, ScenarioCard.DoesNotExist) for e in errors)
+    assert list(drill.cards.values_list("pk", "position")) == [(first.pk, 1), (third.pk, 2)]
+    assert len(_audits("courses.card_delete")) == 1
