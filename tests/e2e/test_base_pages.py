@@ -5,13 +5,43 @@ from __future__ import annotations
 
 import pytest
 
+from notifications.models import Notification
+
 pytestmark = pytest.mark.e2e
 
 WIDTHS = [390, 1280]
 
+# Every control a person can see in the header, with its box (the menu's folded items are not
+# rendered, so checkVisibility leaves them out).
+HEADER_CONTROLS_JS = """() => [...document.querySelectorAll(
+    '.site-header a, .site-header button, .site-header select, .site-header summary')]
+  .filter(e => e.checkVisibility({visibilityProperty: true}))
+  .map(e => { const r = e.getBoundingClientRect();
+    return {name: (e.id || e.textContent).trim(), left: r.left, top: r.top, right: r.right,
+            bottom: r.bottom}; })"""
+SIDEWAYS_OVERFLOW_JS = "() => document.documentElement.scrollWidth - window.innerWidth"
+
 
 def _at_width(page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
+
+
+def _overlapping_header_controls(page) -> list[tuple[str, str]]:
+    boxes = page.evaluate(HEADER_CONTROLS_JS)
+    assert boxes, "no visible control in the header"
+    return [
+        (a["name"], b["name"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    ]
+
+
+def _visible_main_sections(page):
+    return page.locator(".site-nav li:visible")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -131,3 +161,111 @@ def test_narrow_screen_folds_the_menu_and_opens_it_on_demand(page, live_url, sig
     assert home.is_visible()
     assert nav.get_by_role("button", name="Sign out").is_visible()
     assert page.locator(".inbox-link").is_visible()
+
+
+@pytest.mark.parametrize("role", ["supervisor", "agency_admin", "platform_admin"])
+def test_main_sections_fit_one_row_under_the_account_links_at_1280px(
+    page, live_url, sign_in, request, role
+):
+    user = request.getfixturevalue(role)
+    user.is_staff = role == "platform_admin"  # one more section: Administration
+    user.save(update_fields=["is_staff"])
+    sign_in(page, user)
+    page.goto(f"{live_url}/")
+
+    sections = _visible_main_sections(page)
+    first, last = sections.first.bounding_box(), sections.last.bounding_box()
+    inbox = page.locator(".inbox-link").bounding_box()
+
+    assert sections.count() >= 7
+    assert first is not None and last is not None and inbox is not None
+    assert abs(last["y"] - first["y"]) < 1, f"{last} wrapped below {first}"
+    assert inbox["y"] + inbox["height"] <= first["y"]  # the account links are the row above
+    assert _overlapping_header_controls(page) == []
+
+
+def test_supervisor_menu_stays_one_row_in_french_at_1280px(page, live_url, sign_in, supervisor):
+    supervisor.preferred_language = "fr"
+    supervisor.save(update_fields=["preferred_language"])
+    sign_in(page, supervisor)
+    page.goto(f"{live_url}/")
+
+    sections = _visible_main_sections(page)
+    first, last = sections.first.bounding_box(), sections.last.bounding_box()
+
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert sections.last.inner_text() == "Rapports de formation"
+    assert first is not None and last is not None and abs(last["y"] - first["y"]) < 1
+
+
+@pytest.mark.parametrize("role", ["agency_admin", "platform_admin"])
+def test_header_controls_do_not_overlap_at_1024px(page, live_url, sign_in, request, role):
+    _at_width(page, 1024)
+    sign_in(page, request.getfixturevalue(role))
+    page.goto(f"{live_url}/")
+
+    assert _overlapping_header_controls(page) == []
+    assert page.evaluate(SIDEWAYS_OVERFLOW_JS) <= 0
+
+
+def test_supervisor_header_fits_390px_folded_and_open(page, live_url, sign_in, supervisor):
+    _at_width(page, 390)
+    sign_in(page, supervisor)
+    page.goto(f"{live_url}/")
+    nav = page.get_by_role("navigation", name="Main")
+
+    folded = (page.evaluate(SIDEWAYS_OVERFLOW_JS), _overlapping_header_controls(page))
+    nav.locator("summary").click()
+    nav.get_by_role("link", name="Training reports").wait_for()
+
+    assert folded == (0, [])
+    assert page.evaluate(SIDEWAYS_OVERFLOW_JS) <= 0
+    assert _overlapping_header_controls(page) == []
+
+
+def test_account_links_are_a_landmark_announcing_unread_messages(page, live_url, sign_in, learner):
+    Notification.objects.create(user=learner, kind="general", title="Refresher due soon")
+    sign_in(page, learner)
+    page.goto(f"{live_url}/inbox/")
+    account = page.get_by_role("navigation", name="Your account")
+
+    inbox = account.get_by_role("link", name="Inbox 1 unread", exact=True)
+
+    assert inbox.get_attribute("aria-current") == "page"
+    assert account.get_by_role("button", name="Sign out").is_visible()
+
+
+def test_focus_goes_through_the_header_in_reading_order_at_1280px(page, live_url, sign_in, learner):
+    sign_in(page, learner)
+    page.goto(f"{live_url}/")
+
+    order = []
+    for _ in range(7):
+        page.keyboard.press("Tab")
+        order.append(
+            page.evaluate(
+                "() => { const e = document.activeElement;"
+                " return e.id || e.classList[0] || e.textContent.trim(); }"
+            )
+        )
+
+    assert order == [
+        "skip-link",
+        "brand",
+        "language-select",
+        "inbox-link",
+        "profile-link",
+        "link-button",  # sign out
+        "Home",
+    ]
+
+
+def test_sections_show_when_a_narrow_window_is_widened(page, live_url, sign_in, learner):
+    _at_width(page, 390)
+    sign_in(page, learner)
+    page.goto(f"{live_url}/")  # the script folds the menu for a narrow window
+    _at_width(page, 1280)
+
+    home = page.get_by_role("navigation", name="Main").get_by_role("link", name="Home")
+
+    assert home.is_visible()
