@@ -9,7 +9,8 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import DrillForm, ScenarioCardForm
-from ..models import Course, Drill, ScenarioCard
+from ..models import Course, Drill, DrillAttempt, ScenarioCard
 from ..services import drills as drill_services
 from ._common import error_messages
 from .authoring import _form_errors
@@ -80,14 +81,18 @@ def _form_page(request, form, save, *, done: str, then, template: str, context: 
 @login_required
 def drill_list(request, pk):
     course = _course(request, pk)
+    # Counted in subqueries: joining cards and attempts together would multiply the rows.
+    learners = (
+        DrillAttempt.objects.filter(drill=OuterRef("pk"), submitted_at__isnull=False)
+        .order_by()
+        .values("drill")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
     drills = list(
         course.drills.annotate(
-            card_count=Count("cards", distinct=True),
-            learner_count=Count(
-                "attempts__user",
-                filter=Q(attempts__submitted_at__isnull=False),
-                distinct=True,
-            ),
+            card_count=Count("cards"),
+            learner_count=Coalesce(Subquery(learners), 0),
         ).order_by("title")
     )
     return render(

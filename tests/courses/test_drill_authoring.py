@@ -347,6 +347,13 @@ def test_the_list_shows_each_drill_with_its_counts(client_as, trainer, learner, 
     response = client.get(url)
     row = response.context["drills"][0]
     assert (row.card_count, row.learner_count) == (2, 1)
+
+    for card in cards:  # the same learner again: still one learner
+        _answered(learner, drill, card, levels[2])
+    services.drill_attempt_submit(
+        actor=learner, attempt=services.drill_attempt_start(actor=learner, drill=drill)
+    )
+    assert client.get(url).context["drills"][0].learner_count == 1
     assert "open to learners" in response.text
 
 
@@ -640,3 +647,9 @@ def test_simultaneous_deletes_delete_once(trainer, drill, levels):
     assert len(errors) == 2 and all(isinstance(e, ScenarioCard.DoesNotExist) for e in errors)
     assert list(drill.cards.values_list("pk", "position")) == [(first.pk, 1), (third.pk, 2)]
     assert len(_audits("courses.card_delete")) == 1
+
+
+def test_the_agreement_page_linked_from_a_new_drill_opens(client_as, trainer, drill):
+    response = client_as(trainer).get(reverse("courses:drill_agreement", args=[drill.pk]))
+
+    assert response.status_code == 200
