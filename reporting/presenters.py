@@ -28,6 +28,7 @@ class CellRenderer:
     earlier page is a dict lookup; its memos are bounded (MEMO_LIMIT)."""
 
     def __init__(self) -> None:
+        self.french = get_language() == "fr"  # professions are named in English and French
         self._long: dict[datetime.date, str] = {}
         self._short: dict[datetime.date, str] = {}
         self.words = {
@@ -49,17 +50,10 @@ class CellRenderer:
             self.words["not_required"],
         )
 
-    @staticmethod
-    def _day(value: datetime.date | datetime.datetime) -> datetime.date:
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).date()
-        return value
-
     def _memo(self, cache: dict, value, fmt: str) -> str:
-        day = self._day(value)
-        text = cache.get(day)
+        text = cache.get(value)
         if text is None:
-            text = cache[day] = formats.date_format(day, fmt)
+            text = cache[value] = formats.date_format(value, fmt)
         return text
 
     def long(self, value) -> str:
@@ -71,10 +65,10 @@ class CellRenderer:
     def dates_text(self, cell: MatrixCell) -> str:
         """Every date of the cell in words: the hover text and the screen-reader text."""
         parts = []
-        pairs: list[tuple[str, datetime.date | datetime.datetime | None]] = [
+        pairs: list[tuple[str, datetime.date | None]] = [
             ("due", cell.due_on),
-            ("started", cell.started_at),
-            ("completed", cell.completed_at),
+            ("started", cell.started_on),
+            ("completed", cell.completed_on),
             ("certified", cell.certified_on),
             ("valid_until", cell.expires_on),
         ]
@@ -118,7 +112,9 @@ class CellRenderer:
         """One <tr>: the person (a link to their record), their unit, their cells. Every
         value in a cell is escaped in _render and _label."""
         person = row.person
-        profession = person.profession
+        profession = person.profession_name
+        if self.french and person.profession_name_fr:
+            profession = person.profession_name_fr
         return (
             format_html(
                 '<tr><th scope="row" class="matrix-person"><a href="{}{}{}">{}</a>{}</th>'
@@ -128,7 +124,7 @@ class CellRenderer:
                 learner_url[1],
                 person.get_full_name(),
                 format_html('<span class="matrix-sub">{}</span>', profession) if profession else "",
-                person.unit.name if person.unit else "—",
+                person.unit_name or "—",
             )
             + "".join(self.cell(c) for c in row.cells)
             + "</tr>"

@@ -16,16 +16,11 @@ from django.db import connection, models
 from django.db.models import (
     Aggregate,
     Count,
-    Exists,
     F,
     FilteredRelation,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
@@ -43,6 +38,8 @@ from courses.models import (
     QuizAttempt,
 )
 
+from . import matrix_sql
+from .matrix_sql import MatrixPerson
 from .statuses import (
     OVERDUE,
     REQUIRED_SOURCES,
@@ -72,6 +69,18 @@ class ReportScope:
     everyone: bool = False
     agency_id: int | None = None
     supervised_units: QuerySet[Unit] | None = None
+    # The supervised units' ids when already known (the cached setup), for plain SQL.
+    known_unit_ids: tuple[int, ...] | None = None
+
+    @property
+    def unit_ids(self) -> tuple[int, ...]:
+        """The supervised units (with everything beneath them) as ids."""
+        if self.known_unit_ids is not None:
+            return self.known_unit_ids
+        units = self.supervised_units
+        if units is None or units.query.is_empty():
+            return ()
+        return tuple(units.values_list("pk", flat=True))
 
     @property
     def _has_units(self) -> bool:
@@ -133,6 +142,9 @@ class ReportSetup:
     courses: list[Course]
     professions: list[Profession]
     countries: list[Country]
+    # The cache key's parts: what else is cached per viewer with the setup (the filter
+    # form's HTML) is keyed on them too.
+    cache_parts: tuple = ()
 
 
 def report_setup_for(*, actor: User) -> ReportSetup:
@@ -169,12 +181,19 @@ def report_setup_for(*, actor: User) -> ReportSetup:
     supervised = None
     if unit_ids is not None:
         supervised = Unit.objects.filter(pk__in=unit_ids) if unit_ids else Unit.objects.none()
+    scope = ReportScope(
+        everyone=everyone,
+        agency_id=agency_id,
+        supervised_units=supervised,
+        known_unit_ids=tuple(unit_ids or ()),
+    )
     return ReportSetup(
-        scope=ReportScope(everyone=everyone, agency_id=agency_id, supervised_units=supervised),
+        scope=scope,
         units=units,
         courses=courses,
         professions=professions,
         countries=countries,
+        cache_parts=parts,
     )
 
 
@@ -378,12 +397,14 @@ class StatusCounts:
 
 class MatrixCell(NamedTuple):
     """One cell: a tuple (built straight from a database row, hashed in C), so a page of
-    1,000 cells costs little to build and equal cells are found by a dict lookup."""
+    1,000 cells costs little to build and equal cells are found by a dict lookup. Started
+    and completed are local dates (the cell shows days, never times), so equal cells are
+    common."""
 
     state: str
     due_on: datetime.date | None
-    started_at: datetime.datetime | None
-    completed_at: datetime.datetime | None
+    started_on: datetime.date | None
+    completed_on: datetime.date | None
     certified_on: datetime.date | None
     expires_on: datetime.date | None
 
@@ -409,7 +430,7 @@ class MatrixCell(NamedTuple):
 
 @dataclass
 class MatrixRow:
-    person: User
+    person: MatrixPerson
     cells: list[MatrixCell | None]
 
 
@@ -430,108 +451,6 @@ class Matrix:
     totals_as_of: datetime.datetime | None = None
 
 
-CELL_FIELDS = (
-    "user_id",
-    "course_id",
-    "state",
-    "due_on",
-    "started_at",
-    "completed_at",
-    "certified_on",
-    "expires_on",
-)
-
-
-def _ordered(people: QuerySet[User], sort: str) -> QuerySet[User]:
-    if sort == "-name":
-        return people.order_by("-full_name", "-email", "-pk")
-    if sort == "unit":
-        return people.order_by("unit__path", "full_name", "pk")
-    if sort == "profession":
-        return people.order_by("profession__name", "full_name", "pk")
-    if sort == "overdue":
-        overdue = Count(
-            "enrolments",
-            filter=Q(
-                enrolments__source__in=REQUIRED_SOURCES,
-                enrolments__state__in=states_for(OVERDUE),
-            ),
-        )
-        return people.annotate(n_overdue=overdue).order_by("-n_overdue", "full_name", "pk")
-    return people.order_by("full_name", "email", "pk")
-
-
-def _people_count_rows(scope: ReportScope, filters: ReportFilters) -> QuerySet:
-    """The count rows whose sum is how many people the matrix lists (no name search).
-
-    With a course, each person has at most one enrolment in it, so people with that course
-    (in that status) are the enrolments counted for it; with a status alone, the people
-    with at least one course in it are counted per status; otherwise people are."""
-    from .models import PersonCount, PersonStatusCount
-
-    if filters.course_id:
-        return status_count_rows(scope=scope, filters=filters)
-    if filters.status:
-        rows = counted_rows(PersonStatusCount, scope=scope, filters=filters)
-        return rows.filter(status=filters.status)
-    return counted_rows(PersonCount, scope=scope, filters=filters)
-
-
-def _counted_totals(scope: ReportScope, filters: ReportFilters) -> tuple[list[dict], set[int], int]:
-    """From the count tables: the totals per (unit, state) of the required courses (the
-    status filter ignored), the courses with a cell, and how many people the matrix lists.
-
-    On PostgreSQL one query (the courses as an ARRAY_AGG of each group, the people as a
-    scalar subquery); elsewhere three. Turning a row per (unit, course, state) into dicts
-    cost more than the queries, hence the aggregate of course ids."""
-    totals_filters = replace_status(filters, "")
-    rows = status_count_rows(scope=scope, filters=totals_filters).values("unit_id", "state")
-    people = _people_count_rows(scope, filters)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.aggregates import ArrayAgg
-
-        total = people.annotate(all=Value(1)).values("all").annotate(t=Sum("n")).values("t")
-        grouped = list(
-            rows.annotate(
-                count=Sum("n"),
-                courses=ArrayAgg("course_id", distinct=True, filter=Q(n__gt=0)),
-                people=Subquery(total, output_field=IntegerField()),
-            ).order_by()
-        )
-        with_cells = {pk for group in grouped for pk in group["courses"]}
-        if grouped:
-            return grouped, with_cells, grouped[0]["people"] or 0
-    else:
-        grouped = list(rows.annotate(count=Sum("n")).order_by())
-        counted = status_count_rows(scope=scope, filters=totals_filters).filter(n__gt=0)
-        with_cells = set(counted.values_list("course_id", flat=True).distinct().order_by())
-    # No required course in scope (or not PostgreSQL): the people counted on their own.
-    return grouped, with_cells, people.aggregate(total=Sum("n"))["total"] or 0
-
-
-PAGE_PERSON_FIELDS = (
-    "full_name",
-    "email",
-    "unit__name",
-    "unit__path",
-    "profession__name",
-    "profession__name_fr",
-)
-
-
-def _page_people(people: QuerySet[User], sort: str, page: Page) -> list[User]:
-    """The page's people, with their unit and profession, in one query: the page's ids are
-    sorted on the user table alone as a subquery (joining units and professions for 10,000
-    people before sorting cost more than the rest of the page), then the 25 are sorted
-    again with their joins. Only the columns a row shows are read."""
-    ids = page.object_list
-    return list(
-        _ordered(User.objects.filter(pk__in=ids), sort)
-        .select_related("unit", "profession")
-        .only(*PAGE_PERSON_FIELDS)
-    )
-
-
 def matrix_get(
     *,
     scope: ReportScope,
@@ -547,24 +466,31 @@ def matrix_get(
     people with at least one cell in that status. `units` and `courses` are those already
     loaded for the filter's choices: the names of the per-unit totals and the columns (the
     courses with a cell), so neither is read again.
+
+    Totals, page count, page and cells are plain SQL (reporting.matrix_sql): once the count
+    tables are built, the page costs four small statements.
     """
     as_of = status_counts_as_of()
     totals_filters = replace_status(filters, "")
     known: int | None = None  # how many people match, when the count tables tell
-    if uses_status_counts(filters, as_of):
-        counted, with_cells, known = _counted_totals(scope, filters)
-        groups = [{"unit": g["unit_id"], "state": g["state"], "n": g["count"]} for g in counted]
+    groups: list[tuple[int | None, str, int]]
+    with_cells: set[int]
+    if scope.is_empty:
+        groups, with_cells, known = [], set(), 0
+    elif uses_status_counts(filters, as_of):
+        groups, with_cells, known = matrix_sql.counted_totals(scope, filters)
     else:
-        groups = status_groups(
+        live = status_groups(
             scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
         )
-        with_cells = {group["course"] for group in groups if group["n"]}
+        groups = [(group["unit"], group["state"], group["n"]) for group in live]
+        with_cells = {group["course"] for group in live if group["n"]}
     summary = StatusCounts()
     per_unit: dict[int | None, StatusCounts] = defaultdict(StatusCounts)
-    for group in groups:
-        status = status_of(group["state"])
-        summary.add(status, group["n"])
-        per_unit[group["unit"]].add(status, group["n"])
+    for unit_id, state, n in groups:
+        status = status_of(state)
+        summary.add(status, n)
+        per_unit[unit_id].add(status, n)
     columns = [course for course in courses if course.pk in with_cells]
     if len(columns) < len(with_cells):  # a course the caller did not load (or none loaded)
         columns = list(
@@ -573,25 +499,13 @@ def matrix_get(
     else:
         columns.sort(key=lambda course: (course.title, course.pk))
 
-    people = learner_list_filtered(scope=scope, filters=filters)
-    if filters.status:
-        # The outer query already holds the scope and the person filters: the correlated
-        # check needs only the cell's own conditions (index on user, then state).
-        matching = required_enrolments().filter(
-            user=OuterRef("pk"), state__in=states_for(filters.status)
-        )
-        if filters.course_id:
-            matching = matching.filter(course_id=filters.course_id)
-        people = people.filter(Exists(matching))
-    elif filters.course_id:
-        people = people.filter(
-            Exists(required_enrolments().filter(user=OuterRef("pk"), course_id=filters.course_id))
-        )
-    paginator = Paginator(_ordered(people, filters.sort).values_list("pk", flat=True), PAGE_SIZE)
+    paginator: Paginator[MatrixPerson] = Paginator(
+        matrix_sql.PeoplePages(scope, filters), PAGE_SIZE
+    )
     if known is not None:
         paginator.count = known  # a cached_property: the paginator does not count again
     page = paginator.get_page(page_number)
-    rows = _matrix_rows(_page_people(people, filters.sort, page), columns)
+    rows = _matrix_rows(list(page.object_list), columns)
 
     named = {unit.pk: unit for unit in units}
     missing = [pk for pk in per_unit if pk and pk not in named]
@@ -617,18 +531,11 @@ def replace_status(filters: ReportFilters, status: str) -> ReportFilters:
     return replace(filters, status=status)
 
 
-def _matrix_rows(people: list[User], columns: list[Course]) -> list[MatrixRow]:
+def _matrix_rows(people: list[MatrixPerson], columns: list[Course]) -> list[MatrixRow]:
     position = {course.pk: i for i, course in enumerate(columns)}
     cells: dict[int, list[MatrixCell | None]] = {p.pk: [None] * len(columns) for p in people}
-    if people and columns:
-        found = (
-            required_enrolments()
-            .filter(user_id__in=list(cells), course_id__in=list(position))
-            .order_by()  # one cell per (user, course): no need to sort them
-        )
-        for row in found.values_list(*CELL_FIELDS):
-            user_id, course_id = row[0], row[1]
-            cells[user_id][position[course_id]] = MatrixCell._make(row[2:])
+    for row in matrix_sql.cells_of(list(cells), list(position)):
+        cells[row[0]][position[row[1]]] = MatrixCell._make(row[2:])
     return [MatrixRow(person=p, cells=cells[p.pk]) for p in people]
 
 

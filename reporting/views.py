@@ -3,11 +3,16 @@ selector -> render. Exports stream; every export and every learner record read i
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+
 import rules
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 
 from accounts.models import Agency, User
 from accounts.registries import training_record_parts_for
@@ -29,6 +34,33 @@ def _scope_or_404(request) -> selectors.ReportScope:
 def _filters(request, scope, **kwargs) -> tuple[ReportFilterForm, selectors.ReportFilters]:
     form = ReportFilterForm(request.GET or None, scope=scope, **kwargs)
     return form, form.filters()
+
+
+FILTER_PARAMS = ("q", "unit", "profession", "course", "status", "country", "sort")
+
+
+def _filter_form_html(
+    request, setup: selectors.ReportSetup, form: Callable[[], ReportFilterForm], **controls
+) -> str:
+    """The filter form's HTML, cached with the viewer's setup (the same generation, so the
+    same signals forget it) per language and filter values. Building seven controls with a
+    hundred options cost as much as the matrix's own queries. The key holds the viewer (a
+    name searched is their own) and a digest of the filter values only."""
+    values = "&".join(f"{name}={request.GET.get(name, '')}" for name in FILTER_PARAMS)
+    parts = (
+        "filter-form",
+        *setup.cache_parts,
+        get_language(),
+        request.path,
+        *(f"{name}={value}" for name, value in sorted(controls.items())),
+        hashlib.sha256(values.encode()).hexdigest(),
+    )
+
+    def render_form() -> str:
+        context = {"controls": form().controls(**controls), "path": request.path}
+        return render_to_string("reporting/_filters.html", context)
+
+    return selectors.REPORT_SETUP.get_or_set(parts, render_form)
 
 
 def _querystring(filters: selectors.ReportFilters, **extra) -> str:
@@ -61,14 +93,19 @@ def matrix(request):
     # columns), cached per viewer until units, supervisions or courses change.
     setup = selectors.report_setup_for(actor=request.user)
     scope = setup.scope
-    form, filters = _filters(
-        request,
-        scope,
-        units=setup.units,
-        courses=setup.courses,
-        professions=setup.professions,
-        countries=setup.countries,
-    )
+
+    def form() -> ReportFilterForm:
+        return ReportFilterForm(
+            request.GET or None,
+            scope=scope,
+            units=setup.units,
+            courses=setup.courses,
+            professions=setup.professions,
+            countries=setup.countries,
+        )
+
+    # No filters asked (the first page): the defaults, without validating an empty form.
+    filters = form().filters() if request.GET else selectors.ReportFilters()
     report = selectors.matrix_get(
         scope=scope,
         filters=filters,
@@ -81,7 +118,9 @@ def matrix(request):
         "reporting/matrix.html",
         {
             **_context(request, "matrix"),
-            "filter_controls": form.controls(with_sort=True, with_status=True),
+            "filter_form": _filter_form_html(
+                request, setup, form, with_sort=True, with_status=True
+            ),
             "filters": filters,
             "report": report,
             "rows_html": matrix_rows_html(report.rows),

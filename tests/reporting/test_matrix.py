@@ -46,7 +46,7 @@ def test_cells_fold_states_into_statuses(supervisor, unit, course):
     required(person, course, state="expired")
 
     matrix = _matrix(supervisor)
-    row = next(r for r in matrix.rows if r.person == person)
+    row = next(r for r in matrix.rows if r.person.pk == person.pk)
 
     assert row.cells[0].status == "overdue"
     assert row.cells[0].label == "Expired"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,3 +135,31 @@ def test_one_viewers_setup_is_never_anothers(client_as, supervisor, unit, course
     assert "Mine Only" in first and "Theirs Only" not in first
     assert "Theirs Only" in second and "Mine Only" not in second
     assert [u.pk for u in report_setup_for(actor=other_boss).units] == [other_unit.pk]
+
+
+def test_the_cached_filter_form_follows_the_filters_language_and_viewer(
+    client_as, supervisor, unit, course
+):
+    """The filter form's HTML is cached per viewer, language and filter values: the
+    choice made stays selected, a name searched is shown back only to who searched it,
+    and French is French."""
+    other_boss = UserFactory(unit=unit, agency=unit.agency)
+    SupervisionFactory(supervisor=other_boss, unit=unit)
+    totp_enrol(other_boss)
+    required(UserFactory(unit=unit, agency=unit.agency, full_name="Fay Filter"), course)
+    client = client_as(supervisor)
+    matrix = reverse("reporting:matrix")
+
+    searched = client.get(matrix, {"q": "Private search text", "status": "overdue"})
+    assert 'value="Private search text"' in searched.content.decode()
+    assert '<option value="overdue" selected>' in searched.content.decode()
+    plain = client.get(matrix).content.decode()
+    assert "Private search text" not in plain
+    assert '<option value="overdue" selected>' not in plain
+    theirs = client_as(other_boss).get(matrix, {"status": "overdue"}).content.decode()
+    assert "Private search text" not in theirs
+
+    assert "All statuses" in plain
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"  # chosen with the language menu
+    french = client.get(matrix).content.decode()
+    assert "Tous les statuts" in french and "All statuses" not in french
