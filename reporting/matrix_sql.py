@@ -28,7 +28,7 @@ from django.utils.translation import get_language
 from accounts.models import Agency, Profession, Unit, User
 from courses.models import Enrolment
 
-from .models import PersonCount, PersonStatusCount, StatusCount
+from .models import PersonCount, PersonStatusCount, StatusCount, StatusCountRefresh
 from .statuses import OVERDUE, REQUIRED_SOURCES, states_for
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ UNITS = Unit._meta.db_table
 AGENCIES = Agency._meta.db_table
 PROFESSIONS = Profession._meta.db_table
 ENROLMENTS = Enrolment._meta.db_table
+REFRESHED = StatusCountRefresh._meta.db_table
 
 
 def _in(column: str, values: Sequence[object], params: Params) -> str:
@@ -152,12 +153,23 @@ class CountedTotals(NamedTuple):
     groups: list[tuple[int | None, str, int]]  # (unit id, state, required enrolments)
     courses_with_cells: set[int]
     people: int  # how many people the matrix lists
+    as_of: datetime.datetime | None  # the tables' last rebuild; None: never built
+
+
+def _timestamp(text: str | None) -> datetime.datetime | None:
+    """A timestamp read as text: PostgreSQL writes its offset, SQLite stores UTC bare."""
+    if text is None:
+        return None
+    value = datetime.datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
 
 
 def counted_totals(scope: ReportScope, filters: ReportFilters) -> CountedTotals:
     """From the count tables, in one statement: required enrolments per (unit, state) and
     the courses with a cell (both ignoring the status filter: they describe the group),
-    and how many people the matrix lists (honouring it).
+    how many people the matrix lists (honouring it), and when the tables were last
+    rebuilt (read as text: a UNION's column has one type). Before the first rebuild
+    `as_of` is None and the rest means nothing: the caller counts live.
 
     People: with a course, a person has at most one enrolment in it, so the enrolments
     counted for it (in that status) are people; with a status alone, the people with a
@@ -193,19 +205,24 @@ def counted_totals(scope: ReportScope, filters: ReportFilters) -> CountedTotals:
         f" UNION ALL SELECT 1, c.course_id, NULL, NULL FROM {counts} c"
         f" WHERE {cells_where} AND c.n > 0 GROUP BY c.course_id"
         f" UNION ALL SELECT 2, NULL, NULL, SUM(c.n) FROM {people_table} c WHERE {people_where}"
+        f" UNION ALL SELECT 3, NULL, CAST(r.refreshed_at AS TEXT), NULL FROM {REFRESHED} r"
+        " WHERE r.id = 1"
     )
     params = [*cell_params, *cell_params, *people_params]
     groups: list[tuple[int | None, str, int]] = []
     courses: set[int] = set()
     people = 0
+    as_of = None
     for kind, key, state, n in _run(sql, params):
         if kind == 0:
             groups.append((key, state, int(n)))
         elif kind == 1:
             courses.add(key)
-        else:
+        elif kind == 2:
             people = int(n or 0)
-    return CountedTotals(groups, courses, people)
+        else:
+            as_of = _timestamp(state)
+    return CountedTotals(groups, courses, people, as_of)
 
 
 # --- People and cells ---------------------------------------------------------------------
@@ -282,6 +299,8 @@ class PeoplePages:
             return people_page(self.scope, self.filters, offset=index, limit=1)[0]
         start = index.start or 0
         stop = self.count() if index.stop is None else index.stop
+        if stop <= start:  # an empty first page: nobody to read
+            return []
         return people_page(self.scope, self.filters, offset=start, limit=stop - start)
 
     def __iter__(self) -> Iterator[MatrixPerson]:

@@ -470,19 +470,19 @@ def matrix_get(
     Totals, page count, page and cells are plain SQL (reporting.matrix_sql): once the count
     tables are built, the page costs four small statements.
     """
-    as_of = status_counts_as_of()
     totals_filters = replace_status(filters, "")
     known: int | None = None  # how many people match, when the count tables tell
+    as_of: datetime.datetime | None = None  # when the count tables were rebuilt, if used
     groups: list[tuple[int | None, str, int]]
     with_cells: set[int]
+    # The count tables, unless a name is searched (names are not in them).
+    counted = None if scope.is_empty or filters.query else matrix_sql.counted_totals(scope, filters)
     if scope.is_empty:
         groups, with_cells, known = [], set(), 0
-    elif uses_status_counts(filters, as_of):
-        groups, with_cells, known = matrix_sql.counted_totals(scope, filters)
-    else:
-        live = status_groups(
-            scope=scope, filters=totals_filters, by=("unit", "course"), as_of=as_of
-        )
+    elif counted is not None and counted.as_of is not None:
+        groups, with_cells, known, as_of = counted
+    else:  # a name search, or the count tables not built yet
+        live = status_groups(scope=scope, filters=totals_filters, by=("unit", "course"), as_of=None)
         groups = [(group["unit"], group["state"], group["n"]) for group in live]
         with_cells = {group["course"] for group in live if group["n"]}
     summary = StatusCounts()
@@ -521,7 +521,7 @@ def matrix_get(
         rows=rows,
         summary=summary,
         unit_totals=unit_totals,
-        totals_as_of=as_of if uses_status_counts(totals_filters, as_of) else None,
+        totals_as_of=as_of,
     )
 
 
@@ -532,6 +532,8 @@ def replace_status(filters: ReportFilters, status: str) -> ReportFilters:
 
 
 def _matrix_rows(people: list[MatrixPerson], columns: list[Course]) -> list[MatrixRow]:
+    """Each person's cells in column order (None where a course is not required of them):
+    one statement for the page (joined to the page's statement it cost more to read)."""
     position = {course.pk: i for i, course in enumerate(columns)}
     cells: dict[int, list[MatrixCell | None]] = {p.pk: [None] * len(columns) for p in people}
     for row in matrix_sql.cells_of(list(cells), list(position)):

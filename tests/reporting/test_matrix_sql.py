@@ -157,24 +157,34 @@ def test_a_page_is_a_slice_of_the_whole_order(world):
     scope = ReportScope(everyone=True)
     everyone = _sql_people(scope, ReportFilters())
     pages = matrix_sql.PeoplePages(scope, ReportFilters())
-    assert [p.pk for p in pages[3:7]] == everyone[3:7]
+    assert [person.pk for person in pages[3:7]] == everyone[3:7]
     assert pages[2].pk == everyone[2]
     assert len(pages) == len(everyone) > 7
 
 
-def test_cells_are_the_required_enrolments_with_local_dates(world):
-    person = UserFactory(agency=world["home"], unit=world["units"]["team"], full_name="Dated")
-    course, other, mine = world["courses"]
+def test_a_page_and_its_required_cells_with_local_dates(world):
+    home, team = world["home"], world["units"]["team"]
+    course, other, third = world["courses"]
+    dated = UserFactory(agency=home, unit=team, full_name="Aaron Dated", email="a@x.example")
+    bare = UserFactory(agency=home, unit=team, full_name="Aaron Later", email="b@x.example")
     started = timezone.make_aware(datetime.datetime(2026, 3, 1, 23, 30), datetime.UTC)
-    required(person, course, state="in_progress", started_at=started)
-    required(person, other, state="assigned", source="self")  # chosen, not required
+    required(dated, course, state="in_progress", started_at=started)
+    required(dated, other, state="assigned", source="self")  # chosen, not required
+    required(dated, third, state="overdue")
+    required(bare, other, state="assigned", source="self")
 
+    page = matrix_sql.people_page(
+        ReportScope(everyone=True), ReportFilters(query="aaron"), offset=0, limit=2
+    )
     with timezone.override("Europe/Paris"):
-        cells = matrix_sql.cells_of([person.pk], [course.pk, other.pk, mine.pk])
+        cells = matrix_sql.cells_of([p.pk for p in page], [course.pk, other.pk])
 
-    assert len(cells) == 1
-    user_id, course_id, state, _due, started_on, completed_on, *_rest = cells[0]
-    assert (user_id, course_id, state) == (person.pk, course.pk, "in_progress")
+    assert [p.full_name for p in page] == ["Aaron Dated", "Aaron Later"]
+    assert page[0].unit_name == "Team"
+    # The overdue course was not asked for; the chosen one is not required.
+    (cell,) = cells
+    user_id, course_id, state, _due, started_on, completed_on, *_rest = cell
+    assert (user_id, course_id, state) == (dated.pk, course.pk, "in_progress")
     # 23:30 UTC is already the next day in Paris: the cell shows the learner's day.
     assert started_on == datetime.date(2026, 3, 2) and completed_on is None
 
@@ -183,6 +193,7 @@ def test_counted_totals_equal_the_live_totals_for_every_filter(world):
     scope = ReportScope(agency_id=world["home"].pk)
     grid = [values for values in _filter_grid(world) if "query" not in values]
     live = {}
+    assert matrix_sql.counted_totals(scope, ReportFilters()).as_of is None  # not built yet
     for n, values in enumerate(grid):
         matrix = matrix_get(scope=scope, filters=ReportFilters(**values), page_number=1)
         live[n] = (matrix.summary.counts, matrix.page.paginator.count, len(matrix.columns))
