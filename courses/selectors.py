@@ -39,6 +39,7 @@ from .models import (
     QuizAttemptGrant,
     Refresher,
     RefresherLesson,
+    ScenarioCard,
     normalise_jurisdiction,
 )
 from .permissions import user_audience_q
@@ -81,6 +82,53 @@ def course_list_editable_by(*, user: User) -> QuerySet[Course]:
     if TRAINER in roles:
         return Course.objects.filter(_staffed_q(user))
     return Course.objects.none()
+
+
+# --- Drill authoring (the course's staff only) ---------------------------------------------
+
+
+def drill_get_editable(*, user: User, pk: int) -> Drill | None:
+    """A drill of a course `user` may edit, with its course; None otherwise (a 404)."""
+    editable = course_list_editable_by(user=user)
+    return Drill.objects.filter(course__in=editable, pk=pk).select_related("course").first()
+
+
+def card_get_editable(*, user: User, pk: int) -> ScenarioCard | None:
+    """A scenario card of a course `user` may edit, with how many answers it has."""
+    editable = course_list_editable_by(user=user)
+    return (
+        ScenarioCard.objects.filter(drill__course__in=editable, pk=pk)
+        .select_related("drill__course", "expert_level")
+        .annotate(answer_count=Count("answers"))
+        .first()
+    )
+
+
+def drill_list_for_authoring(*, course: Course) -> list[Drill]:
+    """The course's drills with their number of cards and of learners who submitted one,
+    each counted in a subquery (joining cards and attempts would multiply the rows)."""
+    learners = (
+        DrillAttempt.objects.filter(drill=OuterRef("pk"), submitted_at__isnull=False)
+        .order_by()
+        .values("drill")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    return list(
+        course.drills.annotate(
+            card_count=Count("cards"), learner_count=Coalesce(Subquery(learners), 0)
+        ).order_by("title")
+    )
+
+
+def card_list_for_authoring(*, drill: Drill) -> list[ScenarioCard]:
+    """The drill's cards in order, with their expert key and how many answers each has."""
+    return list(
+        drill.cards.select_related("expert_level")
+        .prefetch_related("expert_actions")
+        .annotate(answer_count=Count("answers"))
+        .order_by("position", "pk")
+    )
 
 
 def course_list_catalogue(

@@ -19,6 +19,16 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
+def form_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError shown on the form: on its field when it names one,
+    otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 def error_messages(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)

@@ -32,7 +32,7 @@ from ..forms import (
 from ..models import Course, CourseStaff, Lesson, Module, Question, QuizAttemptGrant
 from ..rendering import markdown_render_safe
 from ..terminology import glossary_lint_for
-from ._common import error_messages
+from ._common import error_messages, form_errors
 
 
 def _require_author(request) -> None:
@@ -61,14 +61,6 @@ def _lesson(request, pk) -> Lesson:
         raise Http404 from None
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # --- Courses --------------------------------------------------------------------------------
 
 
@@ -90,7 +82,7 @@ def course_create(request):
         try:
             course = services.course_create(actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Course created. Add its first module."))
             return redirect("courses:authoring_course", pk=course.pk)
@@ -105,7 +97,7 @@ def course_edit(request, pk):
         try:
             services.course_update(actor=request.user, course=course, **form.service_kwargs())
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Course details saved."))
             return redirect("courses:authoring_course", pk=course.pk)
@@ -149,7 +141,7 @@ def refresher_policy_edit(request, pk):
                 refresher_modules=data["refresher_modules"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The refresher policy is saved."))
             return redirect("courses:authoring_course", pk=pk)
@@ -223,7 +215,7 @@ def module_create(request, pk):
                 actor=request.user, course=course, topic_tags=tags, **data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Module created. Write its first lesson."))
             return redirect("courses:authoring_module", pk=module.pk)
@@ -307,7 +299,7 @@ def module_edit(request, pk):
         try:
             services.module_update(actor=request.user, module=module, topic_tags=tags, **data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Module saved."))
             return redirect("courses:authoring_module", pk=pk)
@@ -361,7 +353,7 @@ def module_publish(request, pk):
                 acknowledged_terms=form.cleaned_data["acknowledged_terms"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -433,7 +425,7 @@ def lesson_create(request, pk):
                     actor=request.user, module=module, **form.cleaned_data
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Lesson saved as a draft."))
                 return redirect("courses:authoring_lesson", pk=lesson.pk)
@@ -453,7 +445,7 @@ def lesson_edit(request, pk):
             try:
                 services.lesson_update(actor=request.user, lesson=lesson, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Lesson saved as a draft."))
                 return redirect("courses:authoring_lesson", pk=pk)
@@ -530,7 +522,7 @@ def _question_page(request, module: Module, question: Question | None):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Question saved."))
             return redirect("courses:authoring_module", pk=module.pk)
@@ -641,7 +633,7 @@ def lesson_variants(request, pk):
                 body_md=form.cleaned_data["body_md"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Variant saved to the draft."))
             return redirect("courses:authoring_variants", pk=pk)

@@ -9,8 +9,6 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +17,9 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import DrillForm, ScenarioCardForm
-from ..models import Course, Drill, DrillAttempt, ScenarioCard
+from ..models import Course, Drill, ScenarioCard
 from ..services import drills as drill_services
-from ._common import error_messages
-from .authoring import _form_errors
+from ._common import error_messages, form_errors
 
 
 def _course(request, pk) -> Course:
@@ -33,27 +30,14 @@ def _course(request, pk) -> Course:
 
 
 def _drill(request, pk) -> Drill:
-    drill = (
-        Drill.objects.filter(course__in=selectors.course_list_editable_by(user=request.user))
-        .select_related("course")
-        .filter(pk=pk)
-        .first()
-    )
+    drill = selectors.drill_get_editable(user=request.user, pk=pk)
     if drill is None:
         raise Http404
     return drill
 
 
 def _card(request, pk) -> ScenarioCard:
-    card = (
-        ScenarioCard.objects.filter(
-            drill__course__in=selectors.course_list_editable_by(user=request.user)
-        )
-        .select_related("drill__course", "expert_level")
-        .annotate(answer_count=Count("answers"))
-        .filter(pk=pk)
-        .first()
-    )
+    card = selectors.card_get_editable(user=request.user, pk=pk)
     if card is None:
         raise Http404
     return card
@@ -66,7 +50,7 @@ def _form_page(request, form, save, *, done: str, then, template: str, context: 
         try:
             saved = save(form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         except ObjectDoesNotExist:  # deleted by a request that came just before
             raise Http404 from None
         else:
@@ -81,20 +65,7 @@ def _form_page(request, form, save, *, done: str, then, template: str, context: 
 @login_required
 def drill_list(request, pk):
     course = _course(request, pk)
-    # Counted in subqueries: joining cards and attempts together would multiply the rows.
-    learners = (
-        DrillAttempt.objects.filter(drill=OuterRef("pk"), submitted_at__isnull=False)
-        .order_by()
-        .values("drill")
-        .annotate(n=Count("user", distinct=True))
-        .values("n")
-    )
-    drills = list(
-        course.drills.annotate(
-            card_count=Count("cards"),
-            learner_count=Coalesce(Subquery(learners), 0),
-        ).order_by("title")
-    )
+    drills = selectors.drill_list_for_authoring(course=course)
     return render(
         request, "courses/authoring/drill_list.html", {"course": course, "drills": drills}
     )
@@ -117,12 +88,7 @@ def drill_create(request, pk):
 @login_required
 def drill_manage(request, pk):
     drill = _drill(request, pk)
-    cards = list(
-        drill.cards.select_related("expert_level")
-        .prefetch_related("expert_actions")
-        .annotate(answer_count=Count("answers"))
-        .order_by("position", "pk")
-    )
+    cards = selectors.card_list_for_authoring(drill=drill)
     return render(
         request,
         "courses/authoring/drill_manage.html",
