@@ -184,17 +184,24 @@ def test_main_sections_fit_one_row_under_the_account_links_at_1280px(
     assert _overlapping_header_controls(page) == []
 
 
-def test_supervisor_menu_stays_one_row_in_french_at_1280px(page, live_url, sign_in, supervisor):
-    supervisor.preferred_language = "fr"
-    supervisor.save(update_fields=["preferred_language"])
-    sign_in(page, supervisor)
+@pytest.mark.parametrize(
+    ("role", "last_section"),
+    [("supervisor", "Rapports de formation"), ("agency_admin", "Personnes")],
+)
+def test_menu_stays_one_row_in_french_at_1280px(
+    page, live_url, sign_in, request, role, last_section
+):
+    person = request.getfixturevalue(role)
+    person.preferred_language = "fr"
+    person.save(update_fields=["preferred_language"])
+    sign_in(page, person)
     page.goto(f"{live_url}/")
 
     sections = _visible_main_sections(page)
     first, last = sections.first.bounding_box(), sections.last.bounding_box()
 
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert sections.last.inner_text() == "Rapports de formation"
+    assert sections.last.inner_text() == last_section
     assert first is not None and last is not None and abs(last["y"] - first["y"]) < 1
 
 
