@@ -180,9 +180,12 @@ def test_overdue_escalates_to_supervisors_of_the_unit_and_the_units_above(learne
     child = UnitFactory(agency=unit.agency, parent=unit)
     person = UserFactory(unit=child, agency=unit.agency)
     direct, above, elsewhere = (UserFactory(agency=unit.agency) for _ in range(3))
-    SupervisionFactory(supervisor=direct, unit=child)
-    SupervisionFactory(supervisor=above, unit=unit)
-    SupervisionFactory(supervisor=elsewhere, unit=UnitFactory(agency=unit.agency))
+    # Supervisions from a month before TODAY (the module's date): the model's default, the
+    # real today, is a day later when the suite runs across midnight.
+    since = days(-30)
+    SupervisionFactory(supervisor=direct, unit=child, starts_on=since)
+    SupervisionFactory(supervisor=above, unit=unit, starts_on=since)
+    SupervisionFactory(supervisor=elsewhere, unit=UnitFactory(agency=unit.agency), starts_on=since)
     assigned(person, course, due_on=days(-1))
     certified(person, CourseFactory(title="Other"), expires_on=days(-1))
     services.enrolment_states_advance(today=TODAY)
@@ -201,7 +204,7 @@ def test_overdue_escalates_to_supervisors_of_the_unit_and_the_units_above(learne
 
 def test_an_escalation_is_dropped_when_the_supervision_ended(learner, course, unit):
     boss = UserFactory(agency=unit.agency)
-    grant = SupervisionFactory(supervisor=boss, unit=unit)
+    grant = SupervisionFactory(supervisor=boss, unit=unit, starts_on=days(-30))
     assigned(learner, course, due_on=days(-1))
     services.enrolment_states_advance(today=TODAY)
     services.reminders_plan(today=TODAY)
