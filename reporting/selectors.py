@@ -44,6 +44,7 @@ from .statuses import (
     OVERDUE,
     REQUIRED_SOURCES,
     STATE_LABELS,
+    STATUS_LABELS,
     STATUSES,
     UP_TO_DATE,
     states_for,
@@ -388,7 +389,13 @@ class StatusCounts:
 
     def items(self) -> list[dict]:
         return [
-            {"status": s, "count": self.counts[s], "percent": self.percent(s)} for s in STATUSES
+            {
+                "status": s,
+                "label": STATUS_LABELS[s],
+                "count": self.counts[s],
+                "percent": self.percent(s),
+            }
+            for s in STATUSES
         ]
 
 
