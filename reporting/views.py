@@ -122,6 +122,7 @@ def matrix(request):
                 request, setup, form, with_sort=True, with_status=True
             ),
             "filters": filters,
+            "status_label": STATUS_LABELS.get(filters.status),
             "report": report,
             "rows_html": matrix_rows_html(report.rows),
             "unit_totals_html": unit_totals_html(report.unit_totals),

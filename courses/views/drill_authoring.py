@@ -198,7 +198,12 @@ def card_move(request, pk):
             )
         except ValidationError as error:
             error_messages(request, error)
-    return redirect("courses:authoring_drill", pk=card.drill_id)
+        else:
+            words = _("“%(title)s” moved up.") if action == "up" else _("“%(title)s” moved down.")
+            messages.success(request, words % {"title": card.title})
+    # Back to the card moved (its list item takes the fragment), not the top of the page.
+    drill_page = reverse("courses:authoring_drill", args=[card.drill_id])
+    return redirect(f"{drill_page}#card-{card.pk}")
 
 
 @login_required

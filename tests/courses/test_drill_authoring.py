@@ -469,11 +469,34 @@ def test_move_over_http_and_the_double_click_moves_once(client_as, trainer, dril
     url = reverse("courses:authoring_card_move", args=[third.pk])
     data = {"action": "up", "order": f"{first.pk},{second.pk},{third.pk}"}
 
-    client.post(url, data)
+    moved = client.post(url, data)
     response = client.post(url, data, follow=True)
 
+    # Back to the card moved, saying so (focus would otherwise return to the page's top).
+    drill_page = reverse("courses:authoring_drill", args=[drill.pk])
+    assert moved.url == f"{drill_page}#card-{third.pk}"
+    assert f'id="card-{third.pk}"' in response.text
     assert "reordered since the page was loaded" in response.text
     assert list(drill.cards.values_list("pk", flat=True)) == [first.pk, third.pk, second.pk]
+
+
+def test_a_move_says_which_card_moved(client_as, trainer, drill, levels):
+    first, second = _cards(drill, levels, 2)
+    url = reverse("courses:authoring_card_move", args=[first.pk])
+
+    response = client_as(trainer).post(
+        url, {"action": "down", "order": f"{first.pk},{second.pk}"}, follow=True
+    )
+
+    assert f"“{first.title}” moved down." in response.text
+    assert list(drill.cards.values_list("pk", flat=True)) == [second.pk, first.pk]
+
+
+def test_publish_is_not_the_main_button_while_the_drill_has_no_card(client_as, trainer, drill):
+    page = client_as(trainer).get(reverse("courses:authoring_drill", args=[drill.pk])).text
+
+    assert 'value="publish" class="button-secondary"' in page
+    assert 'class="button" href="' in page  # "Add a scenario card" is the main one
 
 
 def test_delete_asks_first_then_deletes(client_as, trainer, drill, levels):

@@ -183,3 +183,19 @@ def test_old_overview_urls_redirect_to_the_reports(client_as, supervisor, learne
     assert client.get(reverse("courses:report_person", args=[learner.pk])).url == reverse(
         "reporting:learner", args=[learner.pk]
     )
+
+
+def test_a_status_filter_says_what_the_summary_and_downloads_count(
+    client_as, supervisor, unit, course
+):
+    """The totals describe the group, the rows and downloads follow the status: the page
+    says so, or a supervisor would quote the group's figures as the filtered ones."""
+    required(UserFactory(unit=unit, agency=unit.agency), course, state="overdue")
+    client = client_as(supervisor)
+
+    plain = client.get(reverse("reporting:matrix")).content.decode()
+    filtered = client.get(reverse("reporting:matrix"), {"status": "overdue"}).content.decode()
+
+    assert "count the courses of every status" not in plain
+    assert "at least one course “Expired or overdue”" in filtered
+    assert "the downloads hold only those courses" in filtered
