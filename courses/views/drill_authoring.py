@@ -97,6 +97,8 @@ def drill_manage(request, pk):
             "course": drill.course,
             "cards": cards,
             "order": ",".join(str(card.pk) for card in cards),
+            # The agreement across learners means something once someone has answered.
+            "answered": any(card.answer_count for card in cards),
         },
     )
 

@@ -672,7 +672,26 @@ def test_simultaneous_deletes_delete_once(trainer, drill, levels):
     assert len(_audits("courses.card_delete")) == 1
 
 
-def test_the_agreement_page_linked_from_a_new_drill_opens(client_as, trainer, drill):
-    response = client_as(trainer).get(reverse("courses:drill_agreement", args=[drill.pk]))
+def test_the_agreement_of_a_drill_nobody_answered_is_an_empty_state(client_as, trainer, drill):
+    client = client_as(trainer)
+    response = client.get(reverse("courses:drill_agreement", args=[drill.pk]))
+    manage = client.get(reverse("courses:authoring_drill", args=[drill.pk])).text
 
     assert response.status_code == 200
+    assert "No learner has submitted this drill yet." in response.text
+    assert "By scenario" not in response.text
+    # Not offered from the drill's page until someone has answered.
+    assert reverse("courses:drill_agreement", args=[drill.pk]) not in manage
+
+
+def test_the_agreement_is_offered_once_a_card_is_answered(
+    client_as, trainer, learner, drill, levels
+):
+    card = _cards(drill, levels, 1)[0]
+    drill.is_published = True
+    drill.save(update_fields=["is_published"])
+    _answered(learner, drill, card, levels[1])
+
+    manage = client_as(trainer).get(reverse("courses:authoring_drill", args=[drill.pk])).text
+
+    assert reverse("courses:drill_agreement", args=[drill.pk]) in manage
