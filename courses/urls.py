@@ -121,6 +121,11 @@ urlpatterns = [
         "authoring/drills/<int:pk>/edit/", drill_authoring.drill_edit, name="authoring_drill_edit"
     ),
     path(
+        "authoring/drills/<int:pk>/delete/",
+        drill_authoring.drill_delete,
+        name="authoring_drill_delete",
+    ),
+    path(
         "authoring/drills/<int:pk>/status/",
         drill_authoring.drill_status,
         name="authoring_drill_status",

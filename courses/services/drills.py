@@ -331,3 +331,29 @@ def scenario_card_delete(*, actor: User, card: ScenarioCard) -> None:
     audit_record(actor=actor, action="courses.card_delete", target=card)
     card.delete()
     _cards_renumber(list(drill.cards.order_by("position", "pk")))
+
+
+def drill_delete_blocker(drill: Drill) -> str | None:
+    """Why the drill cannot be deleted, or None. Learners' attempts belong to their training
+    record (deleting the drill would erase them); a published drill is still offered."""
+    if drill.attempts.exists():
+        return _(
+            "Learners have already taken this drill: deleting it would erase their attempts "
+            "from their training records. Unpublish it instead so that nobody new starts it."
+        )
+    if drill.is_published:
+        return _("The drill is open to learners. Unpublish it before deleting it.")
+    return None
+
+
+@transaction.atomic
+def drill_delete(*, actor: User, drill: Drill) -> None:
+    """Delete a drill nobody has taken, with its cards. A drill deleted in the meantime (a
+    double submit) raises Drill.DoesNotExist."""
+    require(actor, "courses.edit_course", drill.course)
+    drill = _drill_locked(drill)
+    blocker = drill_delete_blocker(drill)
+    if blocker:
+        raise ValidationError(blocker)
+    audit_record(actor=actor, action="courses.drill_delete", target=drill)
+    drill.delete()

@@ -233,3 +233,30 @@ def card_delete(request, pk):
             "blocker": drill_services.scenario_card_delete_blocker(card),
         },
     )
+
+
+@login_required
+def drill_delete(request, pk):
+    """Asks first (GET), deletes on the confirmation (POST). A drill learners have taken is
+    never deleted: the page says why and offers to unpublish it."""
+    drill = _drill(request, pk)
+    if request.method == "POST":
+        try:
+            drill_services.drill_delete(actor=request.user, drill=drill)
+        except ValidationError as error:
+            error_messages(request, error)
+            return redirect("courses:authoring_drill", pk=drill.pk)
+        except Drill.DoesNotExist:  # a double submit: the first one deleted it
+            raise Http404 from None
+        messages.success(request, _("Drill deleted."))
+        return redirect("courses:authoring_drills", pk=drill.course_id)
+    return render(
+        request,
+        "courses/authoring/drill_delete.html",
+        {
+            "drill": drill,
+            "course": drill.course,
+            "card_count": drill.cards.count(),
+            "blocker": drill_services.drill_delete_blocker(drill),
+        },
+    )

@@ -275,6 +275,8 @@ def _urls(drill, card):
         ("post", reverse("courses:authoring_card_move", args=[card.pk])),
         ("get", reverse("courses:authoring_card_delete", args=[card.pk])),
         ("post", reverse("courses:authoring_card_delete", args=[card.pk])),
+        ("get", reverse("courses:authoring_drill_delete", args=[drill.pk])),
+        ("post", reverse("courses:authoring_drill_delete", args=[drill.pk])),
     ]
 
 
@@ -295,6 +297,7 @@ def test_everyone_but_the_course_trainers_gets_404(client_as, learner, drill, le
     drill.refresh_from_db()
     assert not drill.is_published and ScenarioCard.objects.filter(pk=card.pk).exists()
     assert not AuditEvent.objects.filter(action__startswith="courses.card").exists()
+    assert not AuditEvent.objects.filter(action="courses.drill_delete").exists()
 
 
 def test_forged_ids_get_404(client_as, trainer, drill, levels):
@@ -695,3 +698,44 @@ def test_the_agreement_is_offered_once_a_card_is_answered(
     manage = client_as(trainer).get(reverse("courses:authoring_drill", args=[drill.pk])).text
 
     assert reverse("courses:drill_agreement", args=[drill.pk]) in manage
+
+
+# --- Deleting a drill -------------------------------------------------------------------------
+
+
+def test_a_drill_nobody_took_is_deleted_after_a_confirmation(client_as, trainer, drill, levels):
+    _cards(drill, levels, 2)
+    client = client_as(trainer)
+    url = reverse("courses:authoring_drill_delete", args=[drill.pk])
+
+    confirm = client.get(url)
+    assert "Delete this drill and its scenario cards?" in confirm.text
+    assert Drill.objects.filter(pk=drill.pk).exists()
+
+    response = client.post(url, follow=True)
+    assert "Drill deleted." in response.text
+    assert not Drill.objects.filter(pk=drill.pk).exists()
+    assert not ScenarioCard.objects.filter(drill_id=drill.pk).exists()
+    assert len(_audits("courses.drill_delete")) == 1
+    assert client.post(url).status_code == 404  # the double submit
+
+
+def test_a_taken_or_open_drill_is_not_deleted_and_the_page_says_why(
+    client_as, trainer, learner, drill, levels
+):
+    card = _cards(drill, levels, 1)[0]
+    drill_services.drill_publish(actor=trainer, drill=drill, publish=True)
+    client = client_as(trainer)
+    url = reverse("courses:authoring_drill_delete", args=[drill.pk])
+
+    assert "Unpublish it before deleting it." in client.get(url).text
+    drill.refresh_from_db()
+    _answered(learner, drill, card, levels[1])
+    drill_services.drill_publish(actor=trainer, drill=drill, publish=False)
+    page = client.get(url).text
+    response = client.post(url, follow=True)
+
+    assert "would erase their attempts from their training records" in page
+    assert "would erase their attempts" in response.text
+    assert Drill.objects.filter(pk=drill.pk).exists() and drill.attempts.count() == 1
+    assert not _audits("courses.drill_delete")
