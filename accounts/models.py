@@ -246,7 +246,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 def _current_grant_q() -> Q:
-    today = timezone.localdate()
+    # The site's calendar (settings.TIME_ZONE), as the grant's default start date is: a page
+    # shown in the person's own zone (mentoring) must not see a grant made "today" as
+    # starting tomorrow.
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
     return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import (
     Agency,
@@ -115,6 +118,9 @@ class SupervisionFactory(factory.django.DjangoModelFactory):
 
     supervisor = factory.SubFactory(UserFactory)
     unit = factory.SubFactory(UnitFactory)
+    # From yesterday, not the model's default of today: a test's "today" may be computed
+    # before midnight and the grant made after it (a suite run across midnight).
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
 
 
 class WellbeingCoverageFactory(factory.django.DjangoModelFactory):
@@ -123,6 +129,8 @@ class WellbeingCoverageFactory(factory.django.DjangoModelFactory):
 
     lead = factory.SubFactory(UserFactory)
     agency = factory.SubFactory(AgencyFactory)
+    # From yesterday, for the same reason as SupervisionFactory.
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
 
 
 def totp_enrol(user) -> str:

@@ -480,3 +480,20 @@ def test_unit_move_by_another_agencys_admin_is_refused(other_agency_admin, unit)
 )
 def test_session_device_label_is_readable(agent, label):
     assert UserSession(user_agent=agent).device_label == label
+
+
+def test_a_grant_made_today_is_current_in_every_time_zone(db, time_machine):
+    """Just after midnight UTC it is still yesterday in Toronto; a supervision starting today
+    (the site's date, its default) must be current on a page shown in Toronto's zone too
+    (mentoring shows pages in the person's zone)."""
+    import datetime
+
+    from django.utils import timezone
+
+    time_machine.move_to(datetime.datetime(2026, 11, 24, 0, 30, tzinfo=datetime.UTC), tick=False)
+    unit = UnitFactory()
+    supervision = Supervision.objects.create(supervisor=UserFactory(agency=unit.agency), unit=unit)
+
+    for zone in ("America/Toronto", "UTC", "Pacific/Auckland"):
+        with timezone.override(zone):
+            assert Supervision.objects.current().filter(pk=supervision.pk).exists(), zone
