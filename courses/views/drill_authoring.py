@@ -208,25 +208,40 @@ def card_move(request, pk):
     return redirect(f"{drill_page}#card-{card.pk}")
 
 
+def _delete_after_confirmation(
+    request, *, delete, missing, done: str, then: str, refused: str, template: str, context
+):
+    """The delete pattern: a GET shows the confirmation page (or why it cannot be done),
+    with `context()` read for the page only; a POST calls `delete()`. A refusal
+    (ValidationError) says why and goes to `refused`; an object a request just before
+    deleted (`missing`, a double submit) is a 404."""
+    if request.method != "POST":
+        return render(request, template, context())
+    try:
+        delete()
+    except ValidationError as error:
+        error_messages(request, error)
+        return redirect(refused)
+    except missing:
+        raise Http404 from None
+    messages.success(request, done)
+    return redirect(then)
+
+
 @login_required
 def card_delete(request, pk):
-    """Asks first (GET), deletes on the confirmation (POST). A card learners answered is never
-    deleted: the page says why."""
+    """A card learners answered is never deleted: the page says why."""
     card = _card(request, pk)
-    if request.method == "POST":
-        try:
-            drill_services.scenario_card_delete(actor=request.user, card=card)
-        except ValidationError as error:
-            error_messages(request, error)
-        except ScenarioCard.DoesNotExist:  # a double submit: the first one deleted it
-            raise Http404 from None
-        else:
-            messages.success(request, _("Scenario card deleted."))
-        return redirect("courses:authoring_drill", pk=card.drill_id)
-    return render(
+    drill_page = reverse("courses:authoring_drill", args=[card.drill_id])
+    return _delete_after_confirmation(
         request,
-        "courses/authoring/card_delete.html",
-        {
+        delete=lambda: drill_services.scenario_card_delete(actor=request.user, card=card),
+        missing=ScenarioCard.DoesNotExist,
+        done=_("Scenario card deleted."),
+        then=drill_page,
+        refused=drill_page,
+        template="courses/authoring/card_delete.html",
+        context=lambda: {
             "card": card,
             "drill": card.drill,
             "course": card.drill.course,
@@ -237,23 +252,18 @@ def card_delete(request, pk):
 
 @login_required
 def drill_delete(request, pk):
-    """Asks first (GET), deletes on the confirmation (POST). A drill learners have taken is
-    never deleted: the page says why and offers to unpublish it."""
+    """A drill learners have taken is never deleted: the page says why and offers to
+    unpublish it."""
     drill = _drill(request, pk)
-    if request.method == "POST":
-        try:
-            drill_services.drill_delete(actor=request.user, drill=drill)
-        except ValidationError as error:
-            error_messages(request, error)
-            return redirect("courses:authoring_drill", pk=drill.pk)
-        except Drill.DoesNotExist:  # a double submit: the first one deleted it
-            raise Http404 from None
-        messages.success(request, _("Drill deleted."))
-        return redirect("courses:authoring_drills", pk=drill.course_id)
-    return render(
+    return _delete_after_confirmation(
         request,
-        "courses/authoring/drill_delete.html",
-        {
+        delete=lambda: drill_services.drill_delete(actor=request.user, drill=drill),
+        missing=Drill.DoesNotExist,
+        done=_("Drill deleted."),
+        then=reverse("courses:authoring_drills", args=[drill.course_id]),
+        refused=reverse("courses:authoring_drill", args=[drill.pk]),
+        template="courses/authoring/drill_delete.html",
+        context=lambda: {
             "drill": drill,
             "course": drill.course,
             "card_count": drill.cards.count(),
