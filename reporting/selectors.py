@@ -475,7 +475,7 @@ def matrix_get(
     courses with a cell), so neither is read again.
 
     Totals, page count, page and cells are plain SQL (reporting.matrix_sql): once the count
-    tables are built, the page costs four small statements.
+    tables are built, the page costs three small statements.
     """
     totals_filters = replace_status(filters, "")
     known: int | None = None  # how many people match, when the count tables tell
